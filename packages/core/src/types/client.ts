@@ -1,0 +1,106 @@
+import type { StandardSchemaV1, StandardSchemaV1InferOutput } from 'ky';
+import type { AvalaEventListener } from './events.js';
+import type { RetryOption, RetryPolicy } from './retry.js';
+
+/** A path relative to the base URL: a string, or segments that are each URL-encoded. */
+export type AvalaPath = string | readonly (string | number)[];
+
+/** Query parameters; `undefined` values are left out. */
+export type SearchParams = Record<string, string | number | boolean | undefined>;
+
+/** Options of one call. */
+export interface AvalaRequestOptions<S extends StandardSchemaV1 | undefined = undefined> {
+  /** A JSON body. */
+  json?: unknown;
+  searchParams?: SearchParams;
+  /** A Standard Schema (zod 4) the response body is parsed with; failure → `invalid_response`. */
+  schema?: S;
+  /** Cancels the request and any backoff wait at once (`aborted`, never retried). */
+  signal?: AbortSignal;
+  /** Marks a POST/PATCH safe to repeat, so 500/502/504/timeouts/network failures retry it too. */
+  idempotent?: boolean;
+  /** This call's retry policy, or `false` (the React hooks pass `false`: one layer retries). */
+  retry?: RetryOption | false;
+  headers?: Record<string, string>;
+  /** Per-attempt timeout for this call. */
+  timeoutMs?: number;
+}
+
+/** The body type a call resolves to: the schema's output, else `T`. */
+export type ResponseOf<S extends StandardSchemaV1 | undefined, T> = S extends StandardSchemaV1
+  ? StandardSchemaV1InferOutput<S>
+  : T;
+
+/** One page of a cursor-paginated list, as the Avala API returns it. */
+export interface Page<T> {
+  next: string | null;
+  previous: string | null;
+  results: T[];
+  count?: number;
+}
+
+/** Options of `paginate` and `page`. */
+export interface PaginateOptions<S extends StandardSchemaV1 | undefined = undefined>
+  extends Omit<AvalaRequestOptions<S>, 'json'> {
+  /** Page size (`limit`); the API's default is 100. */
+  limit?: number;
+}
+
+/** The governor's view of the rate-limit budget. */
+export interface RateLimitState {
+  limit?: number;
+  remaining?: number;
+  /** Epoch ms when the window resets. */
+  resetAt?: number;
+  /** Requests held by the governor right now. */
+  queued: number;
+  /** Requests sent and not yet answered. */
+  inFlight: number;
+  /** Epoch ms until which the API asked us to wait (after a 429/503), if any. */
+  blockedUntil?: number;
+}
+
+/** A client for the Avala API, made by `createAvalaClient`. */
+export interface AvalaClient {
+  get<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: AvalaRequestOptions<S>,
+  ): Promise<ResponseOf<S, T>>;
+  post<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: AvalaRequestOptions<S>,
+  ): Promise<ResponseOf<S, T>>;
+  put<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: AvalaRequestOptions<S>,
+  ): Promise<ResponseOf<S, T>>;
+  patch<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: AvalaRequestOptions<S>,
+  ): Promise<ResponseOf<S, T>>;
+  delete<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: AvalaRequestOptions<S>,
+  ): Promise<ResponseOf<S, T>>;
+  /**
+   * Fetches one page of a list: `path` is the list's path, or a `next`/`previous` URL the
+   * API returned (refused when it is on another origin). `schema` parses each item.
+   */
+  page<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    pathOrUrl: AvalaPath,
+    options?: PaginateOptions<S>,
+  ): Promise<Page<ResponseOf<S, T>>>;
+  /** Every item of a cursor-paginated list, following `next` page by page. */
+  paginate<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: PaginateOptions<S>,
+  ): AsyncIterableIterator<ResponseOf<S, T>>;
+  /** The rate-limit budget as the governor sees it now. */
+  readonly rateLimit: RateLimitState;
+  /** Listens to every event; returns the function that stops listening. */
+  subscribe(listener: AvalaEventListener): () => void;
+  /** The normalised retry policy (the React hooks derive `retry`/`retryDelay` from it). */
+  readonly retryPolicy: RetryPolicy | false;
+  /** The normalised base URL (no trailing slash). */
+  readonly baseUrl: string;
+}

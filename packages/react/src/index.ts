@@ -1,0 +1,2 @@
+/** @avala-fetch/react — filled by the react issue. */
+export {};

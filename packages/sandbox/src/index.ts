@@ -1,0 +1,2 @@
+/** @avala-fetch/sandbox — filled by the sandbox issue. */
+export {};

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Makes a machine that has only Node 20 and npm ready for this repo, and does nothing
+# that is already done: installs the pnpm pinned in package.json, the dependencies from
+# the frozen lockfile and, with --browser, Debian's chromium for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+pinned=$(node -p "require('./package.json').packageManager.split('@')[1]")
+if [ "$(pnpm --version 2>/dev/null || true)" != "$pinned" ]; then
+  echo "setup: installing pnpm $pinned with npm (corepack is not used: its signature check fails here)"
+  npm install -g "pnpm@$pinned" --no-fund --no-audit
+fi
+
+pnpm install --frozen-lockfile
+
+if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
+  echo "setup: installing Debian's chromium for the browser tests"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
