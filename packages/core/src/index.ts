@@ -1,4 +1,56 @@
 /** @avala-fetch/core — a typed, failure-aware client for the Avala API. */
+
+// Errors (SPEC §4): the taxonomy, the classification and the transient rule.
+export {
+  AvalaError,
+  type AvalaErrorInit,
+  type AvalaErrorJSON,
+  type AvalaErrorSubclassInit,
+  isAvalaError,
+} from './errors/avala-error.js';
+export {
+  type ErrorFromResponseOptions,
+  errorFromHttp,
+  errorFromResponse,
+  type HttpErrorInput,
+  kindFromStatus,
+} from './errors/classify.js';
+export {
+  createAbortedError,
+  createInvalidResponseError,
+  createNetworkError,
+  createTimeoutError,
+  type FailureContext,
+  type InvalidResponseInput,
+} from './errors/create.js';
+export { type FlatFieldErrors, flattenFieldErrors } from './errors/field-errors.js';
+export {
+  AbortedError,
+  BadRequestError,
+  ConflictError,
+  createErrorOfKind,
+  ERROR_CLASSES,
+  ForbiddenError,
+  InvalidResponseError,
+  type InvalidResponseErrorInit,
+  MethodNotAllowedError,
+  NetworkError,
+  NotFoundError,
+  PayloadTooLargeError,
+  RateLimitError,
+  type SchemaIssue,
+  ServerError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UnauthorizedError,
+  UnexpectedStatusError,
+} from './errors/kinds.js';
+export {
+  isIdempotentMethod,
+  isTransientError,
+  isTransientKind,
+  type TransientRuleOptions,
+} from './retry/rule.js';
 export type {
   AvalaClient,
   AvalaPath,
@@ -13,3 +65,5 @@ export type { AvalaErrorKind, RateLimitInfo, RequestInfo } from './types/errors.
 export type { AvalaEvent, AvalaEventListener, AvalaEventType } from './types/events.js';
 export type { AvalaClientOptions, ConcurrencyPool, RateLimitOptions } from './types/options.js';
 export type { RetryBudgetOptions, RetryOption, RetryPolicy } from './types/retry.js';
+export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';
+export { redactString, redactUrl, redactValue } from './utils/redact.js';

@@ -1,2 +1,237 @@
-// Placeholder so the contract types compile; replaced by the error-taxonomy issue.
-export class AvalaError extends Error {}
+/**
+ * The base of every error the client throws (SPEC §4). Each failure kind has its own
+ * subclass (`errors/kinds.ts`); `kind` is the stable string to branch on.
+ *
+ * Redaction happens here, in the constructor: whoever builds an `AvalaError` (the client,
+ * a test, an app), the key cannot end up in its message, detail, field errors, body, URL or
+ * `toJSON()` (SPEC §5).
+ */
+import { isTransientKind } from '../retry/rule.js';
+import type { AvalaErrorKind, RateLimitInfo, RequestInfo } from '../types/errors.js';
+import { isSecretPath, REDACTED, redactString, redactUrl, redactValue } from '../utils/redact.js';
+import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
+import { buildMessage, finishMessage, oneLine } from './message.js';
+
+/** What an `AvalaError` is built from; everything but `kind` is optional. */
+export interface AvalaErrorInit {
+  kind: AvalaErrorKind;
+  /** Overrides the derived message (still redacted, one line, ≤ 500 characters). */
+  message?: string;
+  status?: number;
+  /** The response's reason phrase, used in the fallback message. */
+  statusText?: string;
+  detail?: string;
+  code?: string;
+  docUrl?: string;
+  fieldErrors?: Record<string, string[]>;
+  nonFieldErrors?: string[];
+  retryAfterMs?: number;
+  rateLimit?: RateLimitInfo;
+  /** The request the error belongs to; its URL is redacted. */
+  request?: RequestInfo;
+  /** The caller marked the call idempotent (POST/PATCH then follow the full §3 rule). */
+  idempotent?: boolean;
+  /** Requests sent for this call so far. Default 1. */
+  attempts?: number;
+  /** The parsed body or its (truncated) text; redacted before it is stored. */
+  body?: unknown;
+  cause?: unknown;
+}
+
+/** What a subclass is built from: the init without `kind` (the class fixes it). */
+export type AvalaErrorSubclassInit = Omit<AvalaErrorInit, 'kind'>;
+
+/** The plain, redacted object `AvalaError#toJSON()` returns (for logs and error trackers). */
+export interface AvalaErrorJSON {
+  name: string;
+  kind: AvalaErrorKind;
+  message: string;
+  status?: number;
+  detail?: string;
+  code?: string;
+  docUrl?: string;
+  fieldErrors: Record<string, string[]>;
+  nonFieldErrors: string[];
+  retryAfterMs?: number;
+  rateLimit?: RateLimitInfo;
+  method?: string;
+  url?: string;
+  attempts: number;
+  transient: boolean;
+  body?: unknown;
+  /** The cause's name and (redacted) message; never its stack. */
+  cause?: { name: string; message: string };
+  /** Schema issues (`InvalidResponseError` only). */
+  issues?: { message: string; path?: (string | number)[] }[];
+}
+
+/**
+ * A failed call to the Avala API, classified (SPEC §4). Branch on `kind` (or `code` for
+ * structured errors such as `plan_insufficient`), put `fieldErrors` into a form, show
+ * `message` to a person. Every property is redacted: no `avk_…` key survives in it.
+ *
+ * The props are read-only to callers, except `attempts`, which the client sets after its
+ * retries (see {@link AvalaError.withAttempts}).
+ */
+export class AvalaError extends Error {
+  /** What went wrong, the stable thing to branch on. */
+  readonly kind: AvalaErrorKind;
+  /** The HTTP status; `undefined` when no response arrived (network, timeout, aborted). */
+  readonly status: number | undefined;
+  /** The server's human-readable text (`detail`), when it sent a string one. */
+  readonly detail: string | undefined;
+  /** A machine code from a structured error (`plan_insufficient`), when present. */
+  readonly code: string | undefined;
+  /** The documentation link of a structured error (`doc_url`), when present. */
+  readonly docUrl: string | undefined;
+  /** Field messages keyed by dotted path (`name`, `filters.split`, `items.1.weight`). */
+  readonly fieldErrors: Record<string, string[]>;
+  /** Object-level messages (`non_field_errors`, or a top-level list). */
+  readonly nonFieldErrors: string[];
+  /** The wait the server asked for (`Retry-After`, else `X-RateLimit-Reset` on 429/503). */
+  readonly retryAfterMs: number | undefined;
+  /** The budget from the `X-RateLimit-*` headers, when present. */
+  readonly rateLimit: RateLimitInfo | undefined;
+  /** The request's method (upper case). */
+  readonly method: string | undefined;
+  /** The request's URL, with any key and secret query parameters redacted. */
+  readonly url: string | undefined;
+  /** How many requests were sent for this call; the client sets it after retrying. */
+  attempts: number;
+  /** Whether the SPEC §3 rule calls this error transient for its method. */
+  readonly transient: boolean;
+  /** The caller marked the call idempotent. */
+  readonly idempotent: boolean;
+  /** The parsed body, or its truncated text, with secrets redacted. */
+  readonly body: unknown;
+
+  constructor(init: AvalaErrorInit) {
+    const fieldErrors = redactFieldErrors(init.fieldErrors);
+    const nonFieldErrors = (init.nonFieldErrors ?? []).map(redactString);
+    const detail = init.detail === undefined ? undefined : redactString(init.detail);
+    const message =
+      init.message !== undefined && oneLine(init.message)
+        ? finishMessage(init.message)
+        : buildMessage({
+            status: init.status,
+            statusText: init.statusText,
+            detail,
+            fieldErrors,
+            nonFieldErrors,
+            fallback: FALLBACK_MESSAGES[init.kind],
+          });
+    super(message, init.cause === undefined ? undefined : { cause: init.cause });
+    // Keeps `instanceof` right when the class is compiled down to ES5 by a consumer.
+    Object.setPrototypeOf(this, new.target.prototype);
+    this.name = 'AvalaError';
+    this.kind = init.kind;
+    this.status = init.status;
+    this.detail = detail;
+    this.code = init.code === undefined ? undefined : redactString(init.code);
+    this.docUrl = init.docUrl === undefined ? undefined : redactUrl(init.docUrl);
+    this.fieldErrors = fieldErrors;
+    this.nonFieldErrors = nonFieldErrors;
+    this.retryAfterMs = init.retryAfterMs;
+    this.rateLimit = init.rateLimit === undefined ? undefined : { ...init.rateLimit };
+    this.method = init.request?.method?.toUpperCase();
+    this.url = init.request?.url === undefined ? undefined : redactUrl(init.request.url);
+    this.attempts = init.attempts ?? 1;
+    this.idempotent = init.idempotent === true;
+    this.transient = isTransientKind(init.kind, init.status, this.method, {
+      idempotent: this.idempotent,
+    });
+    this.body = init.body === undefined ? undefined : redactValue(init.body);
+  }
+
+  /** Marks every `AvalaError`, from any copy of the package (see {@link isAvalaError}). */
+  get [AVALA_ERROR_BRAND](): true {
+    return true;
+  }
+
+  /** Sets {@link AvalaError.attempts} (the client calls it after its retries) and returns `this`. */
+  withAttempts(attempts: number): this {
+    this.attempts = attempts;
+    return this;
+  }
+
+  /**
+   * A plain object of every property above, redacted, for logs and error trackers
+   * (`JSON.stringify(error)` uses it). The cause is reduced to its name and message.
+   */
+  toJSON(): AvalaErrorJSON {
+    const json: AvalaErrorJSON = {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      fieldErrors: this.fieldErrors,
+      nonFieldErrors: this.nonFieldErrors,
+      attempts: this.attempts,
+      transient: this.transient,
+    };
+    if (this.status !== undefined) json.status = this.status;
+    if (this.detail !== undefined) json.detail = this.detail;
+    if (this.code !== undefined) json.code = this.code;
+    if (this.docUrl !== undefined) json.docUrl = this.docUrl;
+    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
+    if (this.rateLimit !== undefined) json.rateLimit = this.rateLimit;
+    if (this.method !== undefined) json.method = this.method;
+    if (this.url !== undefined) json.url = this.url;
+    if (this.body !== undefined) json.body = this.body;
+    const cause = describeCause(this.cause);
+    if (cause) json.cause = cause;
+    return json;
+  }
+}
+
+/**
+ * Whether `value` is an `AvalaError` — also one thrown by another copy of this package
+ * (checked through a `Symbol.for` brand, where `instanceof` would fail).
+ */
+export function isAvalaError(value: unknown): value is AvalaError {
+  return value instanceof AvalaError || hasAvalaErrorBrand(value);
+}
+
+const FALLBACK_MESSAGES: Record<AvalaErrorKind, string> = {
+  bad_request: 'Bad request',
+  unauthorized: 'Unauthorized',
+  forbidden: 'Forbidden',
+  not_found: 'Not found',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict',
+  payload_too_large: 'Payload too large',
+  rate_limited: 'Too many requests',
+  server_error: 'Server error',
+  service_unavailable: 'Service unavailable',
+  network: 'Network error: the server could not be reached',
+  timeout: 'The request timed out',
+  aborted: 'The request was aborted',
+  unexpected_status: 'Unexpected response status',
+  invalid_response: 'Invalid response',
+};
+
+function redactFieldErrors(
+  fieldErrors: Record<string, string[]> | undefined,
+): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  if (!fieldErrors) return out;
+  for (const [path, messages] of Object.entries(fieldErrors)) {
+    if (!Array.isArray(messages) || messages.length === 0) continue;
+    out[redactString(path)] = isSecretPath(path)
+      ? messages.map(() => REDACTED)
+      : messages.map((message) => redactString(String(message)));
+  }
+  return out;
+}
+
+function describeCause(cause: unknown): { name: string; message: string } | undefined {
+  if (cause === undefined || cause === null) return undefined;
+  if (cause instanceof Error || (typeof cause === 'object' && 'message' in cause)) {
+    const { name, message } = cause as { name?: unknown; message?: unknown };
+    return {
+      name: typeof name === 'string' ? name : 'Error',
+      message: finishMessage(typeof message === 'string' ? message : ''),
+    };
+  }
+  if (typeof cause === 'string') return { name: 'string', message: finishMessage(cause) };
+  return undefined;
+}

@@ -1,0 +1,250 @@
+/**
+ * Classification of an HTTP error response into an `AvalaError` (SPEC §2, §4).
+ *
+ * `errorFromHttp` is pure and synchronous: the client calls it with ky's `HTTPError`
+ * (whose body ky has already consumed and parsed into `error.data`, SPEC §6).
+ * `errorFromResponse` is for a raw fetch `Response`: it reads a bounded prefix of the body
+ * first. Neither ever throws.
+ */
+import type { AvalaErrorKind, RequestInfo } from '../types/errors.js';
+import { parseRateLimit, parseServerWait, toHeaders } from '../utils/headers.js';
+import type { AvalaError, AvalaErrorSubclassInit } from './avala-error.js';
+import { createErrorOfKind } from './kinds.js';
+import { looksLikeMarkup, oneLine, statusLine } from './message.js';
+import { parseErrorBody, parseJsonText } from './parse-body.js';
+
+/** What {@link errorFromHttp} classifies. */
+export interface HttpErrorInput {
+  status: number;
+  statusText?: string;
+  /** The response headers (`Retry-After`, `X-RateLimit-*`). */
+  headers?: HeadersInit;
+  /** The body: parsed JSON, text, or `undefined` when empty or unreadable (ky's `error.data`). */
+  body: unknown;
+  request?: RequestInfo;
+  /** The caller marked the call idempotent (affects `transient` for POST/PATCH). */
+  idempotent?: boolean;
+  /** Requests sent for this call so far. Default 1. */
+  attempts?: number;
+  /** "Now" for header dates, in epoch ms. Default `Date.now()`. */
+  now?: number;
+}
+
+/** Options of {@link errorFromResponse}. */
+export interface ErrorFromResponseOptions {
+  /** The most body bytes read before the rest is cancelled. Default 64 KiB. */
+  maxBodyBytes?: number;
+  /** Gives up reading a stalled body after this long. Default 10 000 ms. */
+  readTimeoutMs?: number;
+  idempotent?: boolean;
+  attempts?: number;
+  now?: number;
+}
+
+/** Text bodies are stored on the error cut to this many characters. */
+export const MAX_TEXT_BODY_CHARS = 2000;
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+const DEFAULT_READ_TIMEOUT_MS = 10_000;
+// A plain-text body this short (and not markup) is worth appending to the status line.
+const MAX_TEXT_IN_MESSAGE = 200;
+
+/**
+ * The kind of an HTTP status (SPEC §4): 400/422 `bad_request`, 401, 403, 404, 405, 409, 413,
+ * 429 their own kinds, 503 `service_unavailable`, other 5xx `server_error`, 2xx
+ * `invalid_response` (a success this code could not use), 0 `network` (an opaque
+ * `Response.error()`), anything else (other 4xx, 3xx, 1xx) `unexpected_status`.
+ */
+export function kindFromStatus(status: number): AvalaErrorKind {
+  switch (status) {
+    case 400:
+    case 422:
+      return 'bad_request';
+    case 401:
+      return 'unauthorized';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 405:
+      return 'method_not_allowed';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 429:
+      return 'rate_limited';
+    case 503:
+      return 'service_unavailable';
+    case 0:
+      return 'network';
+  }
+  if (status >= 500 && status <= 599) return 'server_error';
+  if (status >= 200 && status <= 299) return 'invalid_response';
+  return 'unexpected_status';
+}
+
+/**
+ * Classifies an HTTP error from its status, headers and already-read body. Pure and
+ * synchronous; never throws (on any internal surprise it still returns the right kind).
+ *
+ * @example
+ * // in a ky beforeError hook
+ * errorFromHttp({ status: error.response.status, headers: error.response.headers,
+ *   body: error.data, request: { method, url } })
+ */
+export function errorFromHttp(input: HttpErrorInput): AvalaError {
+  const status = input.status;
+  const kind = kindFromStatus(status);
+  const base: AvalaErrorSubclassInit = {
+    status,
+    statusText: input.statusText,
+    request: input.request,
+    idempotent: input.idempotent,
+    attempts: input.attempts,
+  };
+  try {
+    const now = input.now ?? Date.now();
+    const headers = toHeaders(input.headers);
+    const parsed = parseErrorBody(input.body);
+    const init: AvalaErrorSubclassInit = {
+      ...base,
+      detail: parsed.detail,
+      code: parsed.code,
+      docUrl: parsed.docUrl,
+      fieldErrors: parsed.fieldErrors,
+      nonFieldErrors: parsed.nonFieldErrors,
+      retryAfterMs: parseServerWait(status, headers, now),
+      rateLimit: parseRateLimit(headers, now),
+      body: parsed.json !== undefined ? parsed.json : truncateText(input.body),
+    };
+    const hasServerText =
+      parsed.detail !== undefined ||
+      parsed.nonFieldErrors.length > 0 ||
+      Object.keys(parsed.fieldErrors).length > 0;
+    if (kind === 'invalid_response') {
+      init.message = `Invalid response (${status}): the body could not be used`;
+    } else if (!hasServerText && parsed.text !== undefined) {
+      init.message = textMessage(status, input.statusText, parsed.text);
+    }
+    return createErrorOfKind(kind, init);
+  } catch {
+    return createErrorOfKind(kind, base);
+  }
+}
+
+/**
+ * Classifies any non-2xx fetch `Response` (SPEC §4). Reads at most `maxBodyBytes` (64 KiB)
+ * of the body through its stream reader and cancels the rest, so a megabyte body costs
+ * bounded work; JSON is parsed when the content type says so or the text looks like JSON.
+ * Never throws and never rejects: a body that cannot be read (already used, a broken
+ * stream, a stall past `readTimeoutMs`) still yields the right kind from the status.
+ *
+ * `request` defaults to the response's own URL.
+ */
+export async function errorFromResponse(
+  response: Response,
+  request?: RequestInfo,
+  options: ErrorFromResponseOptions = {},
+): Promise<AvalaError> {
+  let status = 0;
+  let statusText: string | undefined;
+  let headers: Headers | undefined;
+  let info: RequestInfo | undefined = request;
+  try {
+    status = response.status;
+    statusText = response.statusText;
+    headers = response.headers;
+    info = { method: request?.method, url: request?.url ?? (response.url || undefined) };
+  } catch {
+    // Not a real Response: classify what we have.
+  }
+  let body: unknown;
+  try {
+    const read = await readBoundedText(
+      response,
+      options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
+    );
+    if (read !== undefined && read.text.trim() !== '') {
+      const contentType = headers?.get('content-type') ?? '';
+      const json =
+        /json/i.test(contentType) || /^\s*[[{]/.test(read.text)
+          ? parseJsonText(read.text)
+          : undefined;
+      body = json !== undefined ? json : read.text;
+    }
+  } catch {
+    body = undefined;
+  }
+  return errorFromHttp({
+    status,
+    statusText,
+    headers,
+    body,
+    request: info,
+    idempotent: options.idempotent,
+    attempts: options.attempts,
+    now: options.now,
+  });
+}
+
+/** The body text (at most `maxBytes` bytes of it), or `undefined` when it cannot be read. */
+async function readBoundedText(
+  response: Response,
+  maxBytes: number,
+  timeoutMs: number,
+): Promise<{ text: string; truncated: boolean } | undefined> {
+  const stream = response.body;
+  if (stream === null) return response.bodyUsed ? undefined : { text: '', truncated: false };
+  const reader = stream.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  let truncated = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stalled = new Promise<'stalled'>((resolve) => {
+    timer = setTimeout(() => resolve('stalled'), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const chunk = await Promise.race([reader.read(), stalled]);
+      if (chunk === 'stalled') {
+        truncated = true;
+        break;
+      }
+      if (chunk.done) break;
+      const room = maxBytes - bytes;
+      if (chunk.value.byteLength >= room) {
+        text += decoder.decode(chunk.value.subarray(0, room), { stream: true });
+        bytes = maxBytes;
+        truncated = chunk.value.byteLength > room;
+        if (truncated) break;
+        continue;
+      }
+      bytes += chunk.value.byteLength;
+      text += decoder.decode(chunk.value, { stream: true });
+    }
+    text += decoder.decode();
+  } catch {
+    truncated = true;
+  } finally {
+    clearTimeout(timer);
+    // Stop the download of whatever we did not read; a failing cancel is of no interest.
+    if (truncated) reader.cancel().catch(() => undefined);
+    else reader.releaseLock();
+  }
+  return { text, truncated };
+}
+
+function truncateText(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  return body.length > MAX_TEXT_BODY_CHARS ? `${body.slice(0, MAX_TEXT_BODY_CHARS)}…` : body;
+}
+
+// `Bad Gateway (502)`, plus a short plain-text body (a proxy's one-liner); never markup.
+function textMessage(status: number, statusText: string | undefined, text: string): string {
+  const line = statusLine(status, statusText);
+  const snippet = oneLine(text);
+  if (!snippet || looksLikeMarkup(text) || snippet.length > MAX_TEXT_IN_MESSAGE) return line;
+  return `${line}: ${snippet}`;
+}

@@ -1,0 +1,103 @@
+/**
+ * The one-line `message` of an `AvalaError` (SPEC §4): the server's `detail`, else the
+ * field errors as `field: message; …`, else a line naming the status. Never markup, never
+ * longer than {@link MAX_MESSAGE_LENGTH}.
+ */
+import { isSecretPath, REDACTED, redactString } from '../utils/redact.js';
+
+/** The longest `message` an `AvalaError` carries. */
+export const MAX_MESSAGE_LENGTH = 500;
+
+// Reason phrases (RFC 9110 and friends) for when `statusText` is empty, as over HTTP/2.
+const STATUS_NAMES: Record<number, string> = {
+  300: 'Multiple Choices',
+  301: 'Moved Permanently',
+  302: 'Found',
+  303: 'See Other',
+  304: 'Not Modified',
+  307: 'Temporary Redirect',
+  308: 'Permanent Redirect',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  402: 'Payment Required',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  411: 'Length Required',
+  412: 'Precondition Failed',
+  413: 'Payload Too Large',
+  414: 'URI Too Long',
+  415: 'Unsupported Media Type',
+  418: "I'm a teapot",
+  422: 'Unprocessable Content',
+  423: 'Locked',
+  425: 'Too Early',
+  428: 'Precondition Required',
+  429: 'Too Many Requests',
+  431: 'Request Header Fields Too Large',
+  451: 'Unavailable For Legal Reasons',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+  505: 'HTTP Version Not Supported',
+  507: 'Insufficient Storage',
+  508: 'Loop Detected',
+  511: 'Network Authentication Required',
+};
+
+/** `Service Unavailable (503)`: the reason phrase (ours when `statusText` is empty) and status. */
+export function statusLine(status: number, statusText?: string): string {
+  const text = oneLine(statusText ?? '');
+  const name = text && !looksLikeMarkup(text) ? text : (STATUS_NAMES[status] ?? 'HTTP error');
+  return `${name} (${status})`;
+}
+
+/** Collapses whitespace (newlines included) to single spaces and trims. */
+export function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** Whether text looks like HTML/XML rather than something a person should read. */
+export function looksLikeMarkup(text: string): boolean {
+  return /^\s*</.test(text) || /<\/?[a-z][\w-]*(\s[^>]*)?>/i.test(text);
+}
+
+/** Redacts, flattens to one line and cuts `text` to {@link MAX_MESSAGE_LENGTH} (with `…`). */
+export function finishMessage(text: string): string {
+  const line = oneLine(redactString(text));
+  return line.length <= MAX_MESSAGE_LENGTH ? line : `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** What the message is built from. */
+export interface MessageParts {
+  status?: number;
+  statusText?: string;
+  detail?: string;
+  fieldErrors: Record<string, string[]>;
+  nonFieldErrors: string[];
+  /** Used when there is no status and nothing from the server. */
+  fallback: string;
+}
+
+/**
+ * The message by the SPEC §4 rule: `detail`; else non-field errors then `path: message`
+ * pairs joined by `; `; else the status line (`Service Unavailable (503)`); else `fallback`.
+ */
+export function buildMessage(parts: MessageParts): string {
+  if (parts.detail && oneLine(parts.detail)) return finishMessage(parts.detail);
+  const pieces = [...parts.nonFieldErrors];
+  for (const [path, messages] of Object.entries(parts.fieldErrors)) {
+    for (const message of messages) {
+      pieces.push(`${path}: ${isSecretPath(path) ? REDACTED : message}`);
+    }
+  }
+  if (pieces.length > 0) return finishMessage(pieces.join('; '));
+  if (parts.status !== undefined) return finishMessage(statusLine(parts.status, parts.statusText));
+  return finishMessage(parts.fallback);
+}

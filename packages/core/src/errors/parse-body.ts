@@ -1,0 +1,114 @@
+/**
+ * Reads an Avala error body (SPEC §2) into its parts. The envelope is checked with zod
+ * (`zod/mini`, to keep the bundle small); the recursive field-error tree is walked by
+ * `flattenFieldErrors` with explicit bounds instead of a recursive schema, so a deeply
+ * nested or megabyte body cannot blow the stack or the time budget.
+ *
+ * Shapes accepted:
+ * - `{"detail": "…"}`, with optional `"code"` and `"doc_url"`;
+ * - `{"detail": {field: [...]}}` or `{"detail": [...]}`;
+ * - the field errors at the root (`{"name": ["…"]}`), nested, index-aligned, with
+ *   `non_field_errors`; a top-level list `["…"]`;
+ * - `{"message": "…"}` / `{"error": "…"}` (gateways) when there is no `detail`;
+ * - text: JSON in a string is parsed when it is small; other text (HTML, plain) is kept as
+ *   `text` for the fallback message.
+ */
+import * as z from 'zod/mini';
+import { flattenFieldErrors } from './field-errors.js';
+
+/** The parts of an error body. */
+export interface ParsedErrorBody {
+  detail?: string;
+  code?: string;
+  docUrl?: string;
+  fieldErrors: Record<string, string[]>;
+  nonFieldErrors: string[];
+  /** The body when it was text that is not JSON (HTML, a proxy's plain message). */
+  text?: string;
+  /** The body as JSON, when it was JSON (parsed here from a string if need be). */
+  json?: unknown;
+}
+
+/** Strings longer than this are not JSON-parsed (bounded work on huge text bodies). */
+const MAX_JSON_TEXT = 256 * 1024;
+
+const Envelope = z.looseObject({
+  detail: z.optional(z.unknown()),
+  code: z.optional(z.unknown()),
+  doc_url: z.optional(z.unknown()),
+  message: z.optional(z.unknown()),
+  error: z.optional(z.unknown()),
+});
+
+const Text = z.string();
+
+// Root keys that are metadata, not fields, when they hold a string.
+const METADATA_KEYS = new Set(['code', 'doc_url']);
+
+/** Splits an error body (parsed JSON, text, or nothing) into detail, code, field errors. Never throws. */
+export function parseErrorBody(body: unknown): ParsedErrorBody {
+  try {
+    return parse(body);
+  } catch {
+    return { fieldErrors: {}, nonFieldErrors: [] };
+  }
+}
+
+function parse(body: unknown): ParsedErrorBody {
+  if (typeof body === 'string') {
+    const json = parseJsonText(body);
+    if (json === undefined) return { fieldErrors: {}, nonFieldErrors: [], text: body };
+    return parse(json);
+  }
+  if (Array.isArray(body)) return { ...flattenFieldErrors(body), json: body };
+
+  const envelope = Envelope.safeParse(body);
+  if (!envelope.success) return { fieldErrors: {}, nonFieldErrors: [] };
+  const { detail, code, doc_url: docUrl, message, error } = envelope.data;
+  const parsed: ParsedErrorBody = { fieldErrors: {}, nonFieldErrors: [], json: body };
+  const codeText = Text.safeParse(code);
+  if (codeText.success && codeText.data) parsed.code = codeText.data;
+  const docUrlText = Text.safeParse(docUrl);
+  if (docUrlText.success && docUrlText.data) parsed.docUrl = docUrlText.data;
+
+  const detailText = Text.safeParse(detail);
+  if (detailText.success) {
+    // An error envelope: the other root keys are metadata, not fields.
+    parsed.detail = detailText.data;
+    return parsed;
+  }
+
+  // No string detail: a gateway's `message`/`error` string stands in for it…
+  const stand = [message, error].map((value) => Text.safeParse(value)).find((r) => r.success);
+  if (stand?.success && detail === undefined) {
+    parsed.detail = stand.data;
+    return parsed;
+  }
+
+  // …else the field errors live in `detail` (an object or list) and/or at the root.
+  const root: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(envelope.data)) {
+    if (key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string')) continue;
+    root[key] = value;
+  }
+  const fromDetail = flattenFieldErrors(detail);
+  const fromRoot = flattenFieldErrors(root);
+  parsed.nonFieldErrors = [...fromDetail.nonFieldErrors, ...fromRoot.nonFieldErrors];
+  parsed.fieldErrors = { ...fromRoot.fieldErrors };
+  for (const [path, messages] of Object.entries(fromDetail.fieldErrors)) {
+    parsed.fieldErrors[path] = [...(parsed.fieldErrors[path] ?? []), ...messages];
+  }
+  return parsed;
+}
+
+/** `JSON.parse` for text that looks like a JSON object or list and is not huge; else `undefined`. */
+export function parseJsonText(text: string): unknown {
+  if (text.length > MAX_JSON_TEXT) return undefined;
+  const trimmed = text.trim();
+  if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return undefined;
+  try {
+    return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}

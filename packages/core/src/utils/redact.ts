@@ -1,0 +1,127 @@
+/**
+ * Secret redaction (SPEC §5). Everything an `AvalaError` exposes — message, detail, field
+ * errors, body, URL, `toJSON()` — passes through here, so the API key can never leak into
+ * a log line or an error tracker, however the error was built.
+ */
+
+/** What an `avk_…` API key is replaced with. */
+export const REDACTED_KEY = 'avk_***';
+
+/** What a value or message under a secret-looking field name is replaced with. */
+export const REDACTED = '[redacted]';
+
+// An Avala key: `avk_` and its token characters, wherever it appears (also inside a word or
+// a URL), so a key glued to other text is still caught.
+const AVALA_KEY = /avk_[A-Za-z0-9_-]*/g;
+
+// Names that look like they hold a secret (case-insensitive, anywhere in the name). A field
+// called just `key` is ordinary (a dataset "key" column), so `key` alone is not listed.
+const SECRET_NAME =
+  /secret|passw(or)?d|token|credential|api[-_]?key|access[-_]?key|private[-_]?key|authorization|cookie/i;
+
+/** Caps that keep redaction bounded on hostile or megabyte bodies. */
+const MAX_DEPTH = 32;
+const MAX_NODES = 10_000;
+
+/**
+ * Replaces every `avk_…` token in `text` with {@link REDACTED_KEY}.
+ *
+ * @example redactString('bad key avk_live_123') // 'bad key avk_***'
+ */
+export function redactString(text: string): string {
+  return text.includes('avk_') ? text.replace(AVALA_KEY, REDACTED_KEY) : text;
+}
+
+/**
+ * Whether a field or parameter name looks like it holds a secret: it contains `secret`,
+ * `password`, `token`, `credential`, `api_key`/`apikey`, `access_key`, `private_key`
+ * (also `authorization`, `cookie`), case-insensitive. `key` on its own is not secret.
+ */
+export function isSecretName(name: string): boolean {
+  return SECRET_NAME.test(name);
+}
+
+/** Whether any segment of a dotted path (`credentials.0.token`) is secret-looking. */
+export function isSecretPath(path: string): boolean {
+  return path.split('.').some(isSecretName);
+}
+
+/**
+ * A deep copy of `value` with every `avk_…` token replaced and every value under a
+ * secret-looking key replaced by {@link REDACTED}. Bounded: past 32 levels or 10 000 nodes
+ * the rest is replaced by `'[truncated]'`. Non-JSON values (functions, symbols) are dropped
+ * to `undefined`; cycles are cut. Never throws.
+ */
+export function redactValue(value: unknown): unknown {
+  const budget = { nodes: 0 };
+  try {
+    return redactNode(value, 0, budget, new WeakSet());
+  } catch {
+    return undefined;
+  }
+}
+
+function redactNode(
+  value: unknown,
+  depth: number,
+  budget: { nodes: number },
+  seen: WeakSet<object>,
+): unknown {
+  budget.nodes += 1;
+  if (typeof value === 'string') return redactString(value);
+  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
+  if (typeof value !== 'object') return undefined;
+  if (depth >= MAX_DEPTH || budget.nodes > MAX_NODES || seen.has(value)) return '[truncated]';
+  seen.add(value);
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const item of value) {
+      if (budget.nodes > MAX_NODES) {
+        out.push('[truncated]');
+        break;
+      }
+      out.push(redactNode(item, depth + 1, budget, seen));
+    }
+    return out;
+  }
+  const out: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (budget.nodes > MAX_NODES) {
+      out['…'] = '[truncated]';
+      break;
+    }
+    out[redactString(key)] = isSecretName(key)
+      ? REDACTED
+      : redactNode(item, depth + 1, budget, seen);
+  }
+  return out;
+}
+
+/**
+ * A URL with secrets removed: `avk_…` tokens anywhere replaced, the values of query
+ * parameters with secret-looking names (`?token=…`, `?api_key=…`) replaced by `***`, and
+ * any user-info password dropped. Relative URLs stay relative. Never throws.
+ */
+export function redactUrl(url: string): string {
+  try {
+    const isAbsolute = /^[a-z][a-z\d+\-.]*:/i.test(url);
+    const parsed = new URL(url, 'http://relative.invalid');
+    let changed = false;
+    if (parsed.password) {
+      parsed.password = '***';
+      changed = true;
+    }
+    for (const name of new Set(parsed.searchParams.keys())) {
+      if (isSecretName(name)) {
+        parsed.searchParams.set(name, '***');
+        changed = true;
+      }
+    }
+    if (!changed) return redactString(url);
+    const text = isAbsolute ? parsed.href : parsed.href.slice('http://relative.invalid'.length);
+    // URLSearchParams encodes `*`; keep the marker readable.
+    return redactString(text.replaceAll('%2A%2A%2A', '***'));
+  } catch {
+    return redactString(url);
+  }
+}
