@@ -1,2 +1,59 @@
-/** @avala-fetch/react — filled by the react issue. */
-export {};
+/**
+ * @avala-fetch/react — TanStack Query hooks for the Avala API. A thin layer over
+ * `@avala-fetch/core` (no HTTP here): one retry layer, inline field errors, toast-ready notices.
+ */
+
+export {
+  type AppliedFieldErrors,
+  type ApplyFieldErrorsOptions,
+  applyFieldErrors,
+  type FieldErrorsView,
+  fieldErrorsOf,
+  type SetFieldError,
+  useFieldErrors,
+} from './field-errors.js';
+export {
+  type AvalaNoticeData,
+  type AvalaNoticeKind,
+  type ForbiddenNotice,
+  initialNoticeState,
+  type NoticeAction,
+  type NoticeState,
+  noticeReducer,
+  type OfflineNotice,
+  type RateLimitedNotice,
+  type ServiceUnavailableNotice,
+  type UnauthorizedNotice,
+} from './notices/reducer.js';
+export type { AvalaNotice, AvalaNoticeChange, AvalaNoticeListener } from './notices/store.js';
+export { AvalaProvider, type AvalaProviderProps, useAvalaClient } from './provider.js';
+export {
+  type AvalaInfiniteQueryKey,
+  type AvalaQueryKey,
+  avalaInfiniteQueryKey,
+  avalaQueryKey,
+} from './query-key.js';
+export {
+  type AvalaInfiniteQueryDefinition,
+  type AvalaInfiniteQueryOptions,
+  type AvalaMutationMethod,
+  type AvalaMutationOptions,
+  type AvalaPageParam,
+  type AvalaQueryDefinition,
+  type AvalaQueryOptions,
+  avalaInfiniteQueryOptions,
+  avalaMutationOptions,
+  avalaQueryOptions,
+} from './query-options.js';
+export {
+  type AvalaRetryDelayFn,
+  type AvalaRetryFn,
+  type AvalaRetryOptions,
+  avalaRetry,
+} from './retry.js';
+export type { AvalaCallOptions, AvalaSchema } from './types.js';
+export { useAvalaInfiniteQuery } from './use-avala-infinite-query.js';
+export { useAvalaMutation } from './use-avala-mutation.js';
+export { useAvalaNotices } from './use-avala-notices.js';
+export { useAvalaQuery } from './use-avala-query.js';
+export { useRateLimit } from './use-rate-limit.js';

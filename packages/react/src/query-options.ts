@@ -1,0 +1,235 @@
+import type {
+  AvalaClient,
+  AvalaError,
+  AvalaPath,
+  Page,
+  ResponseOf,
+  SearchParams,
+} from '@avala-fetch/core';
+import type {
+  DataTag,
+  InfiniteData,
+  QueryKey,
+  UseInfiniteQueryOptions,
+  UseMutationOptions,
+  UseQueryOptions,
+} from '@tanstack/react-query';
+import { avalaInfiniteQueryKey, avalaQueryKey } from './query-key.js';
+import { avalaRetry } from './retry.js';
+import type { AvalaCallOptions, AvalaSchema } from './types.js';
+
+/**
+ * What `avalaQueryOptions`/`useAvalaQuery` accept: TanStack's query options (`enabled`,
+ * `select`, `staleTime`, `retry`, …) minus the two this package writes, plus the request's
+ * `searchParams` and `schema`. `queryKey` overrides the derived key.
+ */
+export type AvalaQueryOptions<
+  TQueryFnData,
+  TData = TQueryFnData,
+  S extends AvalaSchema | undefined = undefined,
+> = Omit<UseQueryOptions<TQueryFnData, AvalaError, TData, QueryKey>, 'queryKey' | 'queryFn'> &
+  AvalaCallOptions<S> & {
+    /** Query parameters; part of the derived query key. */
+    searchParams?: SearchParams;
+    /** Replaces the derived key `['avala', 'GET', path, searchParams]`. */
+    queryKey?: QueryKey;
+  };
+
+/** The TanStack options `avalaQueryOptions` returns: a data-tagged key, a `queryFn`, retries. */
+export type AvalaQueryDefinition<TQueryFnData, TData = TQueryFnData> = UseQueryOptions<
+  TQueryFnData,
+  AvalaError,
+  TData,
+  QueryKey
+> & { queryKey: DataTag<QueryKey, TQueryFnData, AvalaError> };
+
+/** The page parameter of an Avala list: `null` for the first page, then the `next` URL. */
+export type AvalaPageParam = string | null;
+
+/**
+ * What `avalaInfiniteQueryOptions`/`useAvalaInfiniteQuery` accept: TanStack's infinite-query
+ * options minus the paging this package writes, plus `searchParams`, `limit` and `schema`
+ * (which parses each item).
+ */
+export type AvalaInfiniteQueryOptions<
+  TItem,
+  TData = InfiniteData<Page<TItem>, AvalaPageParam>,
+  S extends AvalaSchema | undefined = undefined,
+> = Omit<
+  UseInfiniteQueryOptions<Page<TItem>, AvalaError, TData, QueryKey, AvalaPageParam>,
+  'queryKey' | 'queryFn' | 'initialPageParam' | 'getNextPageParam' | 'getPreviousPageParam'
+> &
+  AvalaCallOptions<S> & {
+    /** Query parameters of the first page (later pages follow `next` as the API gives it). */
+    searchParams?: SearchParams;
+    /** Page size; the API's default is 100. */
+    limit?: number;
+    /** Replaces the derived key `['avala', 'GET', path, searchParams, 'infinite']`. */
+    queryKey?: QueryKey;
+  };
+
+/** The TanStack options `avalaInfiniteQueryOptions` returns. */
+export type AvalaInfiniteQueryDefinition<
+  TItem,
+  TData = InfiniteData<Page<TItem>, AvalaPageParam>,
+> = UseInfiniteQueryOptions<Page<TItem>, AvalaError, TData, QueryKey, AvalaPageParam> & {
+  queryKey: DataTag<QueryKey, InfiniteData<Page<TItem>, AvalaPageParam>, AvalaError>;
+};
+
+/**
+ * One definition of a GET for every TanStack entry point, like TanStack's `queryOptions`:
+ * `useQuery(def)`, `useAvalaQuery`, `queryClient.prefetchQuery(def)`,
+ * `queryClient.invalidateQueries({ queryKey: def.queryKey })`, `getQueryData(def.queryKey)`
+ * (typed). The request runs with TanStack's `signal` and ky's retries off; `retry` and
+ * `retryDelay` come from the client's policy unless given.
+ *
+ * @example
+ * const datasets = (client: AvalaClient) =>
+ *   avalaQueryOptions(client, '/datasets/', { searchParams: { limit: 10 }, schema: DatasetPage });
+ * await queryClient.prefetchQuery(datasets(client));
+ */
+export function avalaQueryOptions<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = ResponseOf<S, T>,
+>(
+  client: AvalaClient,
+  path: AvalaPath,
+  options: AvalaQueryOptions<ResponseOf<S, T>, TData, S> = {},
+): AvalaQueryDefinition<ResponseOf<S, T>, TData> {
+  const { searchParams, schema, headers, timeoutMs, queryKey, ...tanstack } = options;
+  return {
+    ...policyRetry(client, 'GET', undefined, tanstack),
+    queryKey: (queryKey ?? avalaQueryKey(path, searchParams)) as DataTag<
+      QueryKey,
+      ResponseOf<S, T>,
+      AvalaError
+    >,
+    queryFn: ({ signal }) =>
+      client.get<T, S>(path, { searchParams, schema, headers, timeoutMs, signal, retry: false }),
+  };
+}
+
+/**
+ * One definition of a cursor-paginated list for `useInfiniteQuery`, `useAvalaInfiniteQuery`
+ * and `queryClient.prefetchInfiniteQuery`: the first page is `path` with `searchParams` and
+ * `limit`, each next page is the `next` URL the API returned (read through `client.page`,
+ * which refuses another origin), and there is no next page when `next` is `null`.
+ */
+export function avalaInfiniteQueryOptions<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = InfiniteData<Page<ResponseOf<S, T>>, AvalaPageParam>,
+>(
+  client: AvalaClient,
+  path: AvalaPath,
+  options: AvalaInfiniteQueryOptions<ResponseOf<S, T>, TData, S> = {},
+): AvalaInfiniteQueryDefinition<ResponseOf<S, T>, TData> {
+  const { searchParams, limit, schema, headers, timeoutMs, queryKey, ...tanstack } = options;
+  const keyParams = limit === undefined ? searchParams : { ...searchParams, limit };
+  return {
+    ...policyRetry(client, 'GET', undefined, tanstack),
+    queryKey: (queryKey ?? avalaInfiniteQueryKey(path, keyParams)) as DataTag<
+      QueryKey,
+      InfiniteData<Page<ResponseOf<S, T>>, AvalaPageParam>,
+      AvalaError
+    >,
+    initialPageParam: null,
+    // A `next` URL already carries the cursor, the limit and the filters: follow it as given.
+    queryFn: ({ signal, pageParam }) =>
+      pageParam === null
+        ? client.page<T, S>(path, {
+            searchParams,
+            limit,
+            schema,
+            headers,
+            timeoutMs,
+            signal,
+            retry: false,
+          })
+        : client.page<T, S>(pageParam, { schema, headers, timeoutMs, signal, retry: false }),
+    getNextPageParam: (lastPage) => lastPage.next,
+    getPreviousPageParam: (firstPage) => firstPage.previous,
+  };
+}
+
+/** The methods a mutation may use. */
+export type AvalaMutationMethod = 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/**
+ * What `avalaMutationOptions`/`useAvalaMutation` accept: the request (method, path, body)
+ * and TanStack's mutation options (`onSuccess`, `onError`, `retry`, …).
+ */
+export type AvalaMutationOptions<
+  TData,
+  TVariables = void,
+  TContext = unknown,
+  S extends AvalaSchema | undefined = undefined,
+> = Omit<UseMutationOptions<TData, AvalaError, TVariables, TContext>, 'mutationFn'> &
+  AvalaCallOptions<S> & {
+    method: AvalaMutationMethod;
+    /** The path, or a function of the variables (`(v) => ['datasets', v.uid]`, encoded). */
+    path: AvalaPath | ((variables: TVariables) => AvalaPath);
+    /** The JSON body. Default: the variables themselves (none for `DELETE`). */
+    json?: (variables: TVariables) => unknown;
+    /** Query parameters, or a function of the variables. */
+    searchParams?: SearchParams | ((variables: TVariables) => SearchParams);
+    /**
+     * Marks a POST/PATCH safe to repeat, so it is also retried after 500/502/504, timeouts and
+     * network failures (SPEC §3). Without it, POST/PATCH are retried only on 429/503.
+     */
+    idempotent?: boolean;
+  };
+
+const VERBS = { POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
+
+/**
+ * One definition of a write for `useMutation` and `useAvalaMutation`: the `mutationFn` calls
+ * the client with ky's retries off, `retry`/`retryDelay` follow the POST/PATCH rule of the
+ * client's policy, and `mutationKey` is `['avala', method, path]` when the path is fixed.
+ */
+export function avalaMutationOptions<
+  T = unknown,
+  TVariables = void,
+  S extends AvalaSchema | undefined = undefined,
+  TContext = unknown,
+>(
+  client: AvalaClient,
+  options: AvalaMutationOptions<ResponseOf<S, T>, TVariables, TContext, S>,
+): UseMutationOptions<ResponseOf<S, T>, AvalaError, TVariables, TContext> {
+  const { method, path, json, searchParams, idempotent, schema, headers, timeoutMs, ...tanstack } =
+    options;
+  const verb = VERBS[method];
+  return {
+    ...(typeof path === 'function' ? {} : { mutationKey: ['avala', method, path] }),
+    ...policyRetry(client, method, idempotent, tanstack),
+    mutationFn: (variables) =>
+      client[verb]<T, S>(typeof path === 'function' ? path(variables) : path, {
+        json: json ? json(variables) : method === 'DELETE' ? undefined : variables,
+        searchParams: typeof searchParams === 'function' ? searchParams(variables) : searchParams,
+        schema,
+        headers,
+        timeoutMs,
+        idempotent,
+        retry: false,
+      }),
+  };
+}
+
+/**
+ * The part every Avala query and mutation shares: `retry` and `retryDelay` from the client's
+ * policy (one retry layer: TanStack's), unless the caller gave their own.
+ */
+function policyRetry<O extends { retry?: unknown; retryDelay?: unknown }>(
+  client: AvalaClient,
+  method: string,
+  idempotent: boolean | undefined,
+  options: O,
+): O {
+  const fromPolicy = avalaRetry(client.retryPolicy, method, idempotent);
+  return {
+    ...options,
+    retry: options.retry ?? fromPolicy.retry,
+    retryDelay: options.retryDelay ?? fromPolicy.retryDelay,
+  };
+}

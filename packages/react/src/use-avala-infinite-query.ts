@@ -1,0 +1,38 @@
+import type { AvalaError, AvalaPath, Page, ResponseOf } from '@avala-fetch/core';
+import {
+  type InfiniteData,
+  type QueryKey,
+  type UseInfiniteQueryResult,
+  useInfiniteQuery,
+} from '@tanstack/react-query';
+import {
+  type AvalaInfiniteQueryOptions,
+  type AvalaPageParam,
+  avalaInfiniteQueryOptions,
+} from './query-options.js';
+import type { AvalaSchema } from './types.js';
+import { useAvalaBaseQuery } from './use-base-query.js';
+
+/**
+ * Reads a cursor-paginated list page by page: `data.pages` holds the `Page`s fetched so far,
+ * `fetchNextPage()` follows the last page's `next` URL, `hasNextPage` is false once `next`
+ * is `null`. Same retries, cancellation and error type as `useAvalaQuery`.
+ *
+ * @example
+ * const list = useAvalaInfiniteQuery('/datasets/', { limit: 50, schema: Dataset });
+ * const items = list.data?.pages.flatMap((page) => page.results) ?? [];
+ */
+export function useAvalaInfiniteQuery<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = InfiniteData<Page<ResponseOf<S, T>>, AvalaPageParam>,
+>(
+  path: AvalaPath,
+  options?: AvalaInfiniteQueryOptions<ResponseOf<S, T>, TData, S>,
+): UseInfiniteQueryResult<TData, AvalaError> {
+  return useAvalaBaseQuery(
+    'useAvalaInfiniteQuery',
+    (client) => avalaInfiniteQueryOptions<T, S, TData>(client, path, options),
+    useInfiniteQuery<Page<ResponseOf<S, T>>, AvalaError, TData, QueryKey, AvalaPageParam>,
+  );
+}

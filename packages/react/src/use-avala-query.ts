@@ -1,0 +1,29 @@
+import type { AvalaError, AvalaPath, ResponseOf } from '@avala-fetch/core';
+import { type UseQueryResult, useQuery } from '@tanstack/react-query';
+import { type AvalaQueryOptions, avalaQueryOptions } from './query-options.js';
+import type { AvalaSchema } from './types.js';
+import { useAvalaBaseQuery } from './use-base-query.js';
+
+/**
+ * Reads `GET path` through TanStack Query: cached under `['avala', 'GET', path,
+ * searchParams]`, typed from `schema` (or `T`), errors typed `AvalaError`, cancelled when the
+ * component unmounts or the key changes, retried per the client's policy by TanStack alone
+ * (`failureCount`/`failureReason` tell the UI each attempt).
+ *
+ * @example
+ * const { data, error } = useAvalaQuery('/datasets/', { searchParams: { limit: 10 }, schema: DatasetPage });
+ */
+export function useAvalaQuery<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = ResponseOf<S, T>,
+>(
+  path: AvalaPath,
+  options?: AvalaQueryOptions<ResponseOf<S, T>, TData, S>,
+): UseQueryResult<TData, AvalaError> {
+  return useAvalaBaseQuery(
+    'useAvalaQuery',
+    (client) => avalaQueryOptions<T, S, TData>(client, path, options),
+    useQuery<ResponseOf<S, T>, AvalaError, TData>,
+  );
+}

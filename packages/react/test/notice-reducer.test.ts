@@ -1,0 +1,132 @@
+import { AvalaError, type AvalaEvent } from '@avala-fetch/core';
+import { describe, expect, it } from 'vitest';
+import { initialNoticeState, type NoticeState, noticeReducer } from '../src/notices/reducer.js';
+
+const rateLimitError = new AvalaError({ kind: 'rate_limited', status: 429, retryAfterMs: 1000 });
+const unavailable = new AvalaError({
+  kind: 'service_unavailable',
+  status: 503,
+  detail: 'Down for maintenance.',
+});
+
+function run(
+  events: AvalaEvent[],
+  from: NoticeState = initialNoticeState,
+  at = 1_000,
+): NoticeState {
+  return events.reduce((state, event) => noticeReducer(state, { type: 'event', event, at }), from);
+}
+
+describe('noticeReducer', () => {
+  it('shows one rate-limit notice for twenty 429s, with the latest retry time', () => {
+    const events: AvalaEvent[] = Array.from({ length: 20 }, (_, i) => ({
+      type: 'rate_limited',
+      until: 5_000 + (i % 3) * 100,
+      error: rateLimitError,
+    }));
+    const state = run(events);
+    expect(state.notices).toHaveLength(1);
+    expect(state.notices[0]).toMatchObject({
+      id: 'rate_limited',
+      kind: 'rate_limited',
+      retryAt: 5_200,
+      since: 1_000,
+    });
+  });
+
+  it('returns the same state for a duplicate that changes nothing', () => {
+    const once = run([{ type: 'rate_limited', until: 5_000, error: rateLimitError }]);
+    const twice = noticeReducer(once, {
+      type: 'event',
+      event: { type: 'rate_limited', until: 4_000, error: rateLimitError },
+      at: 2_000,
+    });
+    expect(twice).toBe(once);
+  });
+
+  it('clears a condition when the client reports recovery from it', () => {
+    const state = run([
+      { type: 'rate_limited', until: 5_000, error: rateLimitError },
+      { type: 'service_unavailable', until: 9_000, error: unavailable },
+      { type: 'recovered', from: 'rate_limited' },
+    ]);
+    expect(state.notices.map((n) => n.kind)).toEqual(['service_unavailable']);
+    expect(state.notices[0]).toMatchObject({ retryAt: 9_000, detail: 'Down for maintenance.' });
+    expect(run([{ type: 'recovered', from: 'service_unavailable' }], state).notices).toEqual([]);
+  });
+
+  it('keeps a 503 notice without a retry time when the server gave none', () => {
+    const state = run([{ type: 'service_unavailable', error: unavailable }]);
+    expect(state.notices[0]).toMatchObject({ kind: 'service_unavailable', retryAt: undefined });
+  });
+
+  it('shows offline once and clears it on recovery', () => {
+    const offline = new AvalaError({ kind: 'network' });
+    const state = run([
+      { type: 'offline', error: offline },
+      { type: 'offline', error: offline },
+    ]);
+    expect(state.notices).toEqual([expect.objectContaining({ id: 'offline' })]);
+    expect(run([{ type: 'recovered', from: 'offline' }], state).notices).toEqual([]);
+  });
+
+  it('turns a 401 into an unauthorized notice that a later success clears', () => {
+    const error = new AvalaError({ kind: 'unauthorized', status: 401, detail: 'Invalid key.' });
+    const state = run([
+      { type: 'error', error },
+      { type: 'error', error },
+    ]);
+    expect(state.notices).toEqual([
+      expect.objectContaining({ kind: 'unauthorized', detail: 'Invalid key.' }),
+    ]);
+    const ok: AvalaEvent = {
+      type: 'response',
+      method: 'GET',
+      url: '/x',
+      status: 200,
+      attempt: 1,
+      durationMs: 3,
+    };
+    expect(run([ok], state).notices).toEqual([]);
+  });
+
+  it('turns a 403 into a forbidden notice carrying its code and doc link', () => {
+    const error = new AvalaError({
+      kind: 'forbidden',
+      status: 403,
+      detail: 'Upgrade your plan.',
+      code: 'plan_insufficient',
+      docUrl: 'https://docs.avala.ai/plans',
+    });
+    const state = run([{ type: 'error', error }]);
+    expect(state.notices[0]).toMatchObject({
+      kind: 'forbidden',
+      code: 'plan_insufficient',
+      docUrl: 'https://docs.avala.ai/plans',
+    });
+  });
+
+  it('ignores errors that are not a condition (a 404, a 400)', () => {
+    const state = run([
+      { type: 'error', error: new AvalaError({ kind: 'not_found', status: 404 }) },
+      { type: 'error', error: new AvalaError({ kind: 'bad_request', status: 400 }) },
+    ]);
+    expect(state).toBe(initialNoticeState);
+  });
+
+  it('keeps a dismissed condition hidden until it ends, then shows it again', () => {
+    const limited: AvalaEvent = { type: 'rate_limited', until: 5_000, error: rateLimitError };
+    const shown = run([limited]);
+    const dismissed = noticeReducer(shown, { type: 'dismiss', id: 'rate_limited' });
+    expect(dismissed.notices).toEqual([]);
+    expect(run([limited, limited], dismissed).notices).toEqual([]);
+    const ended = run([{ type: 'recovered', from: 'rate_limited' }], dismissed);
+    expect(run([limited], ended).notices).toHaveLength(1);
+  });
+
+  it('ignores a dismissal of a notice that is not shown', () => {
+    expect(noticeReducer(initialNoticeState, { type: 'dismiss', id: 'offline' })).toBe(
+      initialNoticeState,
+    );
+  });
+});
