@@ -1,2 +1,16 @@
-/** @avala-fetch/sandbox — filled by the sandbox issue. */
-export {};
+/**
+ * @avala-fetch/sandbox — a local HTTP server that behaves like the Avala API (error
+ * bodies, status codes, rate-limit headers, maintenance and injected faults), so the
+ * demo and every test run without an Avala key.
+ */
+export { startSandbox } from './server.js';
+export type {
+  Sandbox,
+  SandboxFault,
+  SandboxFaultMatch,
+  SandboxKeys,
+  SandboxLogEntry,
+  SandboxMaintenance,
+  SandboxOptions,
+  SandboxRateLimitOptions,
+} from './types.js';

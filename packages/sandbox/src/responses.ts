@@ -1,0 +1,76 @@
+import type { Context, Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { SandboxEnv } from './env.js';
+import type { FieldErrors } from './validation.js';
+
+type Ctx = Context<SandboxEnv>;
+
+/** The common Avala error body `{"detail": "..."}`, optionally with `code` and `doc_url`. */
+export function detail(
+  c: Ctx,
+  status: ContentfulStatusCode,
+  text: string,
+  extra: { code?: string; doc_url?: string } = {},
+): Response {
+  return c.json({ detail: text, ...extra }, status);
+}
+
+/** DRF's 404 for an unknown path or id. */
+export function notFound(c: Ctx): Response {
+  return detail(c, 404, 'Not found.');
+}
+
+/** DRF's 403 when the key's role or organization does not allow the request. */
+export function permissionDenied(c: Ctx): Response {
+  return detail(c, 403, 'You do not have permission to perform this action.');
+}
+
+/** Avala's 400 for validation failures: DRF's field errors wrapped in `detail`. */
+export function validationFailed(c: Ctx, errors: FieldErrors): Response {
+  return c.json({ detail: errors }, 400);
+}
+
+/**
+ * The request's JSON body, or the 400 DRF sends for a malformed one. An empty body reads
+ * as `{}` so that missing fields are reported as required, as DRF does.
+ */
+export async function readJson(
+  c: Ctx,
+): Promise<{ ok: true; data: unknown } | { ok: false; response: Response }> {
+  const text = await c.req.text();
+  if (text.trim() === '') return { ok: true, data: {} };
+  try {
+    return { ok: true, data: JSON.parse(text) };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    return { ok: false, response: detail(c, 400, `JSON parse error - ${reason}`) };
+  }
+}
+
+/** The client's address (the per-IP bucket of unauthenticated requests). */
+export function clientIp(c: Ctx): string {
+  return c.env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Answers 405 with an `Allow` header for every other method on the paths `app` serves,
+ * as DRF does, instead of the 404 a router gives. Call it after the routes are declared.
+ */
+export function rejectOtherMethods(app: Hono<SandboxEnv>): Hono<SandboxEnv> {
+  const allowed = new Map<string, Set<string>>();
+  for (const route of app.routes) {
+    if (route.method === 'ALL') continue;
+    const methods = allowed.get(route.path) ?? new Set<string>();
+    methods.add(route.method);
+    if (route.method === 'GET') methods.add('HEAD');
+    allowed.set(route.path, methods);
+  }
+  for (const [path, methods] of allowed) {
+    const allow = [...methods, 'OPTIONS'].join(', ');
+    app.all(path, (c) => {
+      c.header('Allow', allow);
+      return detail(c, 405, `Method "${c.req.method}" not allowed.`);
+    });
+  }
+  return app;
+}
