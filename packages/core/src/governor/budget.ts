@@ -1,0 +1,123 @@
+import type { RateLimitInfo } from '../types/errors.js';
+
+/**
+ * The rate-limit window as this client sees it: the server's `limit/remaining/reset`,
+ * corrected locally between responses, plus slow start while the window is unconfirmed.
+ *
+ * - Confirmed window: a response told limit, remaining and reset. Each send spends one
+ *   locally (optimistic), each response can only lower `remaining` within the same window
+ *   (the most conservative view wins) and a later reset starts a new window.
+ * - Unconfirmed: nothing has told the budget yet, or the window's reset has passed and no
+ *   response of the new window has arrived. Like TCP slow start, only `congestionWindow`
+ *   requests may be in flight; it grows by one per answered request, so it roughly doubles
+ *   every round trip, and it shrinks to one on a 429/503.
+ */
+export class Budget {
+  limit: number | undefined;
+  remaining: number | undefined;
+  resetAt: number | undefined;
+  /** Every send known here (ours and other tabs'); a response's view is aged by the difference. */
+  sends = 0;
+  #confirmed = false;
+  #congestionWindow: number;
+  /** Changes whenever the window is confirmed or rolls over, so older sends stop counting. */
+  #epoch = 0;
+  /** Sends of the current unconfirmed window not answered yet (what slow start caps). */
+  #probing = 0;
+  readonly #marginMs: number;
+
+  /** `marginMs` is waited past each reset, as the API states it in whole seconds. */
+  constructor(initialConcurrency: number, marginMs: number) {
+    this.#congestionWindow = initialConcurrency;
+    this.#marginMs = marginMs;
+  }
+
+  /** Whether a response of the current window has told the budget. */
+  get confirmed(): boolean {
+    return this.#confirmed;
+  }
+
+  /** Ends a confirmed window whose reset has passed; true when it did. */
+  tick(now: number): boolean {
+    if (!this.#confirmed || this.resetAt === undefined || now < this.resetAt + this.#marginMs) {
+      return false;
+    }
+    this.#confirmed = false;
+    this.#epoch++;
+    this.#probing = 0;
+    this.remaining = this.limit;
+    // One probe confirms the new window before the rest follow: if our clock runs ahead of
+    // the server's, only that one request meets the old, spent window.
+    this.#congestionWindow = 1;
+    return true;
+  }
+
+  /**
+   * When the next send may go: `now` (or earlier) when it may go at once, a time to wait
+   * for, or `Infinity` when only a response can open the way.
+   */
+  openingAt(now: number): number {
+    const remaining = this.remaining ?? Number.POSITIVE_INFINITY;
+    if (this.#confirmed) {
+      return remaining > 0 ? now : (this.resetAt ?? now) + this.#marginMs;
+    }
+    if (this.#probing === 0) return now; // nothing will answer: a probe must go, or nothing will
+    if (this.#probing >= this.#congestionWindow || remaining <= 0) return Number.POSITIVE_INFINITY;
+    return now;
+  }
+
+  /**
+   * Spends one of the budget for a send of ours; returns the token its answer hands to
+   * {@link Budget.answered}.
+   */
+  recordSend(): number {
+    this.recordOtherSends(1);
+    if (!this.#confirmed) this.#probing++;
+    return this.#epoch;
+  }
+
+  /** Spends `count` of the budget for sends made by another tab. */
+  recordOtherSends(count: number): void {
+    this.sends += count;
+    if (this.remaining !== undefined) this.remaining = Math.max(0, this.remaining - count);
+  }
+
+  /**
+   * Learns from a view of the window: a response's headers (`sentAt` = `sends` right after
+   * that request went, so sends after it, which its `remaining` cannot have counted, are
+   * taken off), or another tab's estimate (`sentAt` = `sends`). Returns true when the
+   * window changed.
+   */
+  learn(view: RateLimitInfo, sentAt: number): boolean {
+    const { limit, remaining, resetAt } = view;
+    if (limit === undefined || remaining === undefined || resetAt === undefined) return false;
+    const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt));
+    if (this.resetAt === undefined || resetAt > this.resetAt) {
+      // A new window; if we had already rolled over, our own count of it may be lower.
+      const local = this.#confirmed ? undefined : this.remaining;
+      this.#confirmed = true;
+      this.#epoch++;
+      this.#probing = 0;
+      this.limit = limit;
+      this.resetAt = resetAt;
+      this.remaining = local === undefined ? estimate : Math.min(local, estimate);
+      return true;
+    }
+    if (resetAt < this.resetAt || !this.#confirmed) return false; // an older window's news
+    const before = this.remaining;
+    this.limit = limit;
+    this.remaining = Math.min(this.remaining ?? estimate, estimate);
+    return this.remaining !== before;
+  }
+
+  /**
+   * Adjusts slow start after the attempt sent with `token` ended: `'ok'` widens the window
+   * by one, `'refused'` (429/503) narrows it to one, `'none'` (no response) only frees the place.
+   */
+  answered(token: number, outcome: 'ok' | 'refused' | 'none'): void {
+    if (token !== this.#epoch || this.#confirmed) return;
+    this.#probing = Math.max(0, this.#probing - 1);
+    if (outcome === 'ok') this.#congestionWindow++;
+    else if (outcome === 'refused') this.#congestionWindow = 1;
+  }
+}

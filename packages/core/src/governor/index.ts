@@ -1,0 +1,12 @@
+/** The proactive rate-limit governor (SPEC §2): budget, burst, slow start, pools, tab sharing. */
+export type { ChannelLike } from './broadcast.js';
+export { createGovernor } from './governor.js';
+export { defaultPools, defaultRateLimitOptions, normalizeRateLimitOptions } from './options.js';
+export type {
+  AttemptOutcome,
+  GovernedRequest,
+  Governor,
+  GovernorDeps,
+  GovernorEvent,
+  Permit,
+} from './types.js';

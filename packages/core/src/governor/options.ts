@@ -1,0 +1,70 @@
+import type { ConcurrencyPool, RateLimitOptions } from '../types/options.js';
+
+/**
+ * The default concurrency pools (SPEC §2): 10 upload connections, 5 export jobs.
+ * Patterns are tested against `METHOD /path` (path relative to the base URL, no query).
+ */
+export const defaultPools: readonly ConcurrencyPool[] = Object.freeze([
+  { name: 'uploads', match: /^[A-Z]+ \/uploads(?:\/|$)/, size: 10 },
+  // Only creating a job takes a slot: polling or cancelling a job must never wait behind
+  // the jobs it watches. Keep the slot for the job's life with `permit.retainSlot()`.
+  { name: 'exports', match: /^POST \/exports\/?$/, size: 5 },
+]);
+
+/**
+ * The governor's defaults: 4 requests in flight until the first response tells the budget,
+ * 20 sends a second (the API's burst), the upload and export pools, and one budget shared by
+ * every tab of the origin over the `'avala-fetch'` BroadcastChannel.
+ */
+export const defaultRateLimitOptions: RateLimitOptions = Object.freeze({
+  initialConcurrency: 4,
+  burstPerSecond: 20,
+  pools: defaultPools as ConcurrencyPool[],
+  broadcastChannel: 'avala-fetch',
+});
+
+/**
+ * Fills `input` with {@link defaultRateLimitOptions} and checks it; `false` turns the governor
+ * off and is returned as is. A given `pools` array replaces the default pools (pass
+ * `[...defaultPools, mine]` to add one). Throws a `RangeError` on a value that cannot work.
+ */
+export function normalizeRateLimitOptions(input?: Partial<RateLimitOptions>): RateLimitOptions;
+export function normalizeRateLimitOptions(
+  input?: Partial<RateLimitOptions> | false,
+): RateLimitOptions | false;
+export function normalizeRateLimitOptions(
+  input?: Partial<RateLimitOptions> | false,
+): RateLimitOptions | false {
+  if (input === false) return false;
+  const options: RateLimitOptions = {
+    initialConcurrency: input?.initialConcurrency ?? defaultRateLimitOptions.initialConcurrency,
+    burstPerSecond: input?.burstPerSecond ?? defaultRateLimitOptions.burstPerSecond,
+    pools: [...(input?.pools ?? defaultRateLimitOptions.pools)],
+    broadcastChannel:
+      input?.broadcastChannel === undefined
+        ? defaultRateLimitOptions.broadcastChannel
+        : input.broadcastChannel,
+  };
+  requireCount('initialConcurrency', options.initialConcurrency);
+  // Infinity turns the burst cap off; anything else must be a whole positive number.
+  if (options.burstPerSecond !== Number.POSITIVE_INFINITY) {
+    requireCount('burstPerSecond', options.burstPerSecond);
+  }
+  const names = new Set<string>();
+  for (const pool of options.pools) {
+    requireCount(`pools[${pool.name}].size`, pool.size);
+    if (names.has(pool.name))
+      throw new RangeError(`rateLimit.pools: duplicate name "${pool.name}"`);
+    names.add(pool.name);
+  }
+  if (options.broadcastChannel === '') {
+    throw new RangeError('rateLimit.broadcastChannel: use a non-empty name, or false');
+  }
+  return options;
+}
+
+function requireCount(name: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1) {
+    throw new RangeError(`rateLimit.${name} must be a whole number ≥ 1, got ${String(value)}`);
+  }
+}

@@ -1,0 +1,261 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Governor } from '../../src/governor/index.js';
+import type { RateLimitState } from '../../src/types/client.js';
+import { ok, settle, setup, T0 } from './helpers.js';
+
+const margin = 250;
+let governors: Governor[] = [];
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  vi.setSystemTime(T0);
+});
+
+afterEach(() => {
+  for (const governor of governors) governor.dispose();
+  governors = [];
+  vi.useRealTimers();
+});
+
+function make(options: Parameters<typeof setup>[0] = {}) {
+  const made = setup(options);
+  governors.push(made.governor);
+  return made;
+}
+
+/** Sends one request and answers it with `limit/remaining/reset`, so the budget is known. */
+async function learnBudget(
+  made: ReturnType<typeof make>,
+  limit: number,
+  remaining: number,
+  resetAt: number,
+) {
+  await made.send('prime');
+  made.permit('prime').release(ok(limit, remaining, resetAt));
+}
+
+describe('slow start', () => {
+  it('keeps at most initialConcurrency requests in flight until a response tells the budget', async () => {
+    const made = make({ initialConcurrency: 4 });
+    for (let i = 1; i <= 10; i++) made.send(`r${i}`);
+    await settle();
+    expect(made.granted).toEqual(['r1', 'r2', 'r3', 'r4']);
+    expect(made.governor.state).toMatchObject({ inFlight: 4, queued: 6 });
+
+    made.permit('r1').release(ok(100, 96, T0 + 60_000));
+    await settle();
+    expect(made.granted).toHaveLength(10);
+    expect(made.governor.state).toMatchObject({ limit: 100, inFlight: 9, queued: 0 });
+  });
+
+  it('grows by one per answer while responses carry no budget headers', async () => {
+    const made = make({ initialConcurrency: 2 });
+    for (let i = 1; i <= 8; i++) made.send(`r${i}`);
+    await settle();
+    expect(made.granted).toHaveLength(2);
+
+    // Each answer frees its place and widens the window by one: two more go.
+    made.permit('r1').release({ status: 200, headers: new Headers() });
+    await settle();
+    expect(made.granted).toHaveLength(4);
+    made.permit('r2').release({ status: 200, headers: new Headers() });
+    await settle();
+    expect(made.granted).toHaveLength(6);
+  });
+
+  it('lets a request go when nothing is in flight, even with no budget known', async () => {
+    const made = make({ initialConcurrency: 1 });
+    await made.send('a');
+    made.permit('a').release(); // a network failure: nothing learned, nothing in flight
+    await made.send('b');
+    expect(made.granted).toEqual(['a', 'b']);
+  });
+});
+
+describe('budget', () => {
+  it('counts the remaining budget down locally between responses', async () => {
+    const made = make();
+    await learnBudget(made, 100, 50, T0 + 60_000);
+    expect(made.governor.state.remaining).toBe(50);
+    await Promise.all([made.send('a'), made.send('b'), made.send('c')]);
+    expect(made.governor.state).toMatchObject({ remaining: 47, inFlight: 3 });
+  });
+
+  it('holds requests once the budget is spent and lets them go in order after the reset', async () => {
+    const made = make();
+    const resetAt = T0 + 10_000;
+    await learnBudget(made, 5, 2, resetAt);
+    for (const id of ['a', 'b', 'c', 'd', 'e']) made.send(id);
+    await settle();
+    expect(made.granted).toEqual(['prime', 'a', 'b']);
+    expect(made.governor.state).toMatchObject({ remaining: 0, queued: 3 });
+    expect(made.events.filter((e) => e.type === 'queued').map((e) => e.position)).toEqual([1, 2, 3]);
+
+    await vi.advanceTimersByTimeAsync(resetAt + margin - T0 - 1);
+    expect(made.granted).toHaveLength(3);
+    // Past the reset one request probes the new window; its headers let the rest go.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made.granted).toEqual(['prime', 'a', 'b', 'c']);
+    made.permit('c').release(ok(5, 4, resetAt + 10_000));
+    await settle();
+    expect(made.granted).toEqual(['prime', 'a', 'b', 'c', 'd', 'e']);
+    expect(made.events.filter((e) => e.type === 'released').map((e) => e.waitedMs)).toEqual([
+      10_250, 10_250, 10_250,
+    ]);
+  });
+
+  it('trusts a lower count from the server but never a higher one within the same window', async () => {
+    const made = make();
+    const resetAt = T0 + 60_000;
+    await learnBudget(made, 100, 50, resetAt);
+    await Promise.all([made.send('a'), made.send('b')]);
+    expect(made.governor.state.remaining).toBe(48);
+
+    // 'a' was answered after 'b' went: the server's 49 had not counted 'b', so 48 stands.
+    made.permit('a').release(ok(100, 49, resetAt));
+    expect(made.governor.state.remaining).toBe(48);
+    // Another client spent budget meanwhile: the server's lower count wins.
+    made.permit('b').release(ok(100, 30, resetAt));
+    expect(made.governor.state.remaining).toBe(30);
+  });
+
+  it('starts a new window when a response announces a later reset', async () => {
+    const made = make();
+    await learnBudget(made, 100, 0, T0 + 1_000);
+    await vi.advanceTimersByTimeAsync(1_000 + margin);
+    await made.send('probe');
+    made.permit('probe').release(ok(100, 99, T0 + 61_000));
+    expect(made.governor.state).toMatchObject({ remaining: 99, resetAt: T0 + 61_000 });
+  });
+
+  it('ignores a late answer from a window that has already been replaced', async () => {
+    const made = make();
+    await learnBudget(made, 100, 80, T0 + 60_000);
+    await made.send('late');
+    made.permit('late').release(ok(100, 0, T0 + 30_000));
+    expect(made.governor.state.remaining).toBe(79);
+  });
+});
+
+describe('burst', () => {
+  it('sends at most burstPerSecond requests in any second', async () => {
+    const made = make({ burstPerSecond: 3 });
+    await learnBudget(made, 1000, 999, T0 + 60_000);
+    await vi.advanceTimersByTimeAsync(2_000); // the priming send leaves the burst window
+    for (let i = 1; i <= 7; i++) made.send(`r${i}`);
+    await settle();
+    expect(made.granted).toHaveLength(1 + 3);
+
+    await vi.advanceTimersByTimeAsync(1_000 + margin - 1);
+    expect(made.granted).toHaveLength(4);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made.granted).toHaveLength(7);
+    await vi.advanceTimersByTimeAsync(1_000 + margin);
+    expect(made.granted).toHaveLength(8);
+  });
+});
+
+describe('server-requested waits', () => {
+  it('holds every request until Retry-After has passed after a 429', async () => {
+    const made = make();
+    await learnBudget(made, 100, 90, T0 + 60_000);
+    await made.send('a');
+    made.permit('a').release({ status: 429, headers: new Headers({ 'Retry-After': '2' }) });
+    expect(made.governor.state.blockedUntil).toBe(T0 + 2_000);
+
+    made.send('b');
+    await vi.advanceTimersByTimeAsync(1_999);
+    expect(made.granted).toEqual(['prime', 'a']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made.granted).toEqual(['prime', 'a', 'b']);
+    expect(made.governor.state.blockedUntil).toBeUndefined();
+  });
+
+  it('waits for X-RateLimit-Reset after a 503 that gives no Retry-After', async () => {
+    const made = make();
+    await made.send('a');
+    made.permit('a').release({
+      status: 503,
+      headers: new Headers({ 'X-RateLimit-Reset': String((T0 + 5_000) / 1000) }),
+    });
+    expect(made.governor.state.blockedUntil).toBe(T0 + 5_000);
+  });
+
+  it('still pauses briefly after a 429 that names no wait at all', async () => {
+    const made = make();
+    await made.send('a');
+    made.permit('a').release({ status: 429, headers: new Headers() });
+    expect(made.governor.state.blockedUntil).toBe(T0 + 1_000);
+  });
+});
+
+describe('aborting', () => {
+  it('rejects a waiting request with the signal reason, frees its place, and later requests still flow', async () => {
+    const made = make();
+    await learnBudget(made, 100, 0, T0 + 5_000);
+    const controller = new AbortController();
+    made.send('a');
+    const b = made.send('b', '/datasets/', 'GET', controller.signal);
+    made.send('c');
+    await settle();
+    expect(made.governor.state.queued).toBe(3);
+
+    const reason = new DOMException('user left', 'AbortError');
+    controller.abort(reason);
+    await expect(b).rejects.toBe(reason);
+    expect(made.governor.state.queued).toBe(2);
+
+    await vi.advanceTimersByTimeAsync(5_000 + margin);
+    made.permit('a').release(ok(100, 99, T0 + 65_000));
+    await settle();
+    expect(made.granted).toEqual(['prime', 'a', 'c']);
+  });
+
+  it('rejects at once when the signal is already aborted', async () => {
+    const made = make();
+    const reason = new Error('too late');
+    await expect(
+      made.governor.acquire({ method: 'GET', path: '/x/', signal: AbortSignal.abort(reason) }),
+    ).rejects.toBe(reason);
+    expect(made.governor.state).toMatchObject({ queued: 0, inFlight: 0 });
+  });
+});
+
+describe('state and lifecycle', () => {
+  it('tells subscribers about changes once per tick, with the same state object until the next change', async () => {
+    const made = make();
+    const seen: RateLimitState[] = [];
+    const stop = made.governor.subscribe((state) => seen.push(state));
+    await Promise.all([made.send('a'), made.send('b')]);
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toMatchObject({ inFlight: 2, queued: 0 });
+    expect(made.governor.state).toBe(made.governor.state);
+
+    stop();
+    made.permit('a').release();
+    await settle();
+    expect(seen).toHaveLength(1);
+  });
+
+  it('rejects waiting requests and clears its timer on dispose', async () => {
+    const made = make();
+    await learnBudget(made, 10, 0, T0 + 60_000);
+    const waiting = made.send('a');
+    await settle();
+    expect(vi.getTimerCount()).toBe(1);
+    made.governor.dispose();
+    await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+    expect(vi.getTimerCount()).toBe(0);
+    await expect(made.governor.acquire({ method: 'GET', path: '/' })).rejects.toMatchObject({
+      name: 'AbortError',
+    });
+  });
+
+  it('ignores a second release of the same permit', async () => {
+    const made = make();
+    await made.send('a');
+    made.permit('a').release();
+    made.permit('a').release();
+    expect(made.governor.state.inFlight).toBe(0);
+  });
+});
