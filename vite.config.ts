@@ -27,7 +27,17 @@ export default defineConfig({
       },
       {
         ...sourceConditions,
-        test: { name: 'demo', root: 'apps/demo', environment: 'node' },
+        // Real-browser end-to-end tests: one sandbox, one Vite server and one Chromium per
+        // file, so files run one at a time and get browser-sized timeouts.
+        test: {
+          name: 'demo',
+          root: 'apps/demo',
+          environment: 'node',
+          include: ['test/**/*.e2e.test.ts'],
+          fileParallelism: false,
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
       },
     ],
   },

@@ -1,7 +1,82 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type UserConfig } from 'vite';
 
-export default defineConfig({
-  plugins: [react()],
-  resolve: { conditions: ['@avala-fetch/source'] },
-});
+/** The sandbox's demo keys: public test values, safe to ship to the browser. */
+export const sandboxDemoKeys = {
+  admin: 'avk_sandbox_admin',
+  readonly: 'avk_sandbox_readonly',
+  otherOrg: 'avk_sandbox_other_org',
+  revoked: 'avk_sandbox_revoked',
+} as const;
+
+/** How the demo reaches an API: the local sandbox, or the real Avala API through a proxy. */
+export type DemoMode =
+  | { mode: 'sandbox'; sandboxUrl: string }
+  | { mode: 'real'; apiKey: string; apiOrigin?: string };
+
+/** What the browser bundle learns about its mode (`__AVALA_DEMO__`); never a real key. */
+export interface DemoRuntimeConfig {
+  mode: 'sandbox' | 'real';
+  /** The sandbox origin (sandbox mode); the browser calls it cross-origin. */
+  sandboxUrl?: string;
+  /** The sandbox's demo keys (sandbox mode only). */
+  keys?: Record<keyof typeof sandboxDemoKeys, string>;
+}
+
+/**
+ * The demo's Vite config for a mode. `scripts/dev.ts` and the end-to-end tests call it
+ * with the sandbox they started; `vite.config.ts`'s default export reads the environment.
+ */
+export function demoViteConfig(demo: DemoMode): UserConfig {
+  const runtime: DemoRuntimeConfig =
+    demo.mode === 'sandbox'
+      ? { mode: 'sandbox', sandboxUrl: demo.sandboxUrl, keys: { ...sandboxDemoKeys } }
+      : { mode: 'real' };
+  return {
+    root: import.meta.dirname,
+    plugins: [react()],
+    resolve: { conditions: ['@avala-fetch/source'] },
+    define: { __AVALA_DEMO__: JSON.stringify(runtime) },
+    server: {
+      port: 5173,
+      // In real-API mode the key is added here, on the server: the browser calls its own
+      // origin's /api and never sees the key (SPEC §5).
+      proxy: demo.mode === 'real' ? realApiProxy(demo.apiKey, demo.apiOrigin) : undefined,
+    },
+  };
+}
+
+function realApiProxy(apiKey: string, apiOrigin = 'https://api.avala.ai') {
+  return {
+    '/api': {
+      target: apiOrigin,
+      changeOrigin: true,
+      secure: true,
+      // Overrides whatever key header the browser might send.
+      headers: { 'X-Avala-Api-Key': apiKey },
+    },
+  };
+}
+
+/**
+ * Reads the mode from the environment for a bare `vite`/`vite build` (scripts/dev.ts is
+ * the usual entry): `AVALA_MODE=real` with `AVALA_API_KEY`, else the sandbox at
+ * `AVALA_SANDBOX_URL` (default http://127.0.0.1:8787, where `pnpm sandbox` listens).
+ */
+export function demoModeFromEnv(env: NodeJS.ProcessEnv = process.env): DemoMode {
+  if (env.AVALA_MODE === 'real') {
+    const apiKey = env.AVALA_API_KEY;
+    if (!apiKey) throw new Error('AVALA_MODE=real needs AVALA_API_KEY=avk_… in the environment');
+    return { mode: 'real', apiKey, apiOrigin: env.AVALA_API_ORIGIN };
+  }
+  return { mode: 'sandbox', sandboxUrl: env.AVALA_SANDBOX_URL ?? 'http://127.0.0.1:8787' };
+}
+
+export default defineConfig(({ command }) =>
+  // A production build never carries a key, whatever the environment says.
+  demoViteConfig(
+    command === 'build' && process.env.AVALA_MODE === 'real'
+      ? { mode: 'real', apiKey: '' }
+      : demoModeFromEnv(),
+  ),
+);

@@ -1,0 +1,117 @@
+/**
+ * The demo's calls, in one place: each screen uses these hooks, which are thin uses of
+ * @avala-fetch/react (no HTTP, retry or error logic lives in the demo).
+ */
+import type { AvalaError, Page } from '@avala-fetch/core';
+import { useAvalaInfiniteQuery, useAvalaMutation, useAvalaQuery } from '@avala-fetch/react';
+
+/** A dataset as the API returns it (the fields the demo shows). */
+export interface Dataset {
+  uid: string;
+  name: string;
+  visibility: 'private' | 'public';
+  description?: string;
+  filters?: { split?: string };
+  items?: { name?: string; weight: number }[];
+  created_at?: string;
+}
+
+/** What the "New dataset" form sends. */
+export interface NewDataset {
+  name: string;
+  visibility: string;
+  description: string;
+  filters: { split: string };
+  items: { name: string; weight: number }[];
+}
+
+/** A project; `plan` decides whether auto-labelling is allowed. */
+export interface Project {
+  uid: string;
+  name: string;
+  plan?: string;
+}
+
+/** An export job; it runs for a while, then `finished`. */
+export interface ExportJob {
+  uid: string;
+  status: string;
+  dataset?: string;
+  format?: string;
+  created_at?: string;
+}
+
+/** Page size of the datasets list: small, so "Load more" has pages to fetch. */
+export const DATASETS_PAGE_SIZE = 5;
+
+/** The datasets list, a cursor page at a time. */
+export function useDatasets() {
+  return useAvalaInfiniteQuery<Dataset>('/datasets/', { limit: DATASETS_PAGE_SIZE });
+}
+
+/** One dataset; a 404 becomes the not-found page. */
+export function useDataset(uid: string) {
+  return useAvalaQuery<Dataset>(['datasets', uid, '']);
+}
+
+/** Creates a dataset; 400/409 go into the form. */
+export function useCreateDataset() {
+  return useAvalaMutation<Dataset, NewDataset>({ method: 'POST', path: '/datasets/' });
+}
+
+/** The projects list (first page). */
+export function useProjects() {
+  return useAvalaQuery<Page<Project>>('/projects/');
+}
+
+/** Starts auto-labelling a project: plan-gated, a structured 403 on lower plans. */
+export function useAutoLabel() {
+  return useAvalaMutation<unknown, string>({
+    method: 'POST',
+    path: (uid) => ['projects', uid, 'auto-label', ''],
+    json: () => ({}),
+  });
+}
+
+/** Starts an export of a dataset. */
+export function useStartExport() {
+  return useAvalaMutation<ExportJob, { dataset: string; format: string }>({
+    method: 'POST',
+    path: '/exports/',
+  });
+}
+
+/** An export's status, polled until it is done. */
+export function useExportJob(uid: string) {
+  return useAvalaQuery<ExportJob>(['exports', uid, ''], {
+    refetchInterval: (query) => (isRunning(query.state.data) ? 1000 : false),
+  });
+}
+
+/** Cancels an export: 409 once it has finished. */
+export function useCancelExport() {
+  return useAvalaMutation<ExportJob, string>({
+    method: 'POST',
+    path: (uid) => ['exports', uid, 'cancel', ''],
+    json: () => ({}),
+  });
+}
+
+/** Whether an export job is still going. */
+export function isRunning(job: ExportJob | undefined): boolean {
+  return job !== undefined && (job.status === 'pending' || job.status === 'running');
+}
+
+/** The error type every hook reports. */
+export type { AvalaError };
+
+/**
+ * The Chaos screen's probe: a small `GET /datasets/`, repeated every few seconds while
+ * maintenance is on, so the "retrying…" and "recovered" notices have a request to follow.
+ */
+export function useProbe(repeat: boolean) {
+  return useAvalaQuery<Page<Dataset>>('/datasets/', {
+    searchParams: { limit: 1 },
+    refetchInterval: repeat ? 3000 : false,
+  });
+}

@@ -1,0 +1,251 @@
+import type { AvalaEvent } from '@avala-fetch/core';
+import { useAvalaClient } from '@avala-fetch/react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState } from 'react';
+import { useProbe } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import {
+  type ChaosFault,
+  injectFault,
+  resetSandbox,
+  sandboxLog,
+  setMaintenance,
+} from '../sandbox-admin.js';
+
+const faults: { label: string; explain: string; fault: ChaosFault }[] = [
+  {
+    label: 'A 500',
+    explain: 'JSON 500; a GET is retried with backoff.',
+    fault: { type: 'status', status: 500 },
+  },
+  {
+    label: 'An HTML 500',
+    explain: 'A proxy error page, still classified.',
+    fault: { type: 'html500' },
+  },
+  {
+    label: 'A dropped connection',
+    explain: 'No response at all: a network error.',
+    fault: { type: 'drop' },
+  },
+  {
+    label: 'A slow response',
+    explain: 'Answers after 3 s; the UI keeps working.',
+    fault: { type: 'delay', delayMs: 3000 },
+  },
+];
+
+/**
+ * The sandbox's switches: maintenance (503 → "retrying…" toast, then "recovered"), one-shot
+ * faults on the next request, reset. The event stream shows what the client did about it.
+ */
+export function ChaosScreen() {
+  const [maintenance, setMaintenanceOn] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [adminError, setAdminError] = useState<unknown>();
+  const probe = useProbe(maintenance);
+  const queryClient = useQueryClient();
+
+  const act = async (action: () => Promise<unknown>, thenProbe = true) => {
+    setBusy(true);
+    setAdminError(undefined);
+    try {
+      await action();
+      if (thenProbe) void probe.refetch();
+    } catch (error) {
+      setAdminError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <>
+      <h2>Chaos</h2>
+      <p className="screen-intro">
+        Break the sandbox on purpose and watch the client cope. Each switch is followed by a{' '}
+        <code>GET /datasets/</code>, whose attempts show in the event stream below.
+      </p>
+      {adminError !== undefined && <ErrorMessage error={adminError} title="The sandbox refused" />}
+      <div className="columns">
+        <section className="card">
+          <h3>Maintenance</h3>
+          <label className="switch">
+            <input
+              type="checkbox"
+              checked={maintenance}
+              disabled={busy}
+              data-testid="maintenance-toggle"
+              onChange={(event) => {
+                const on = event.target.checked;
+                setMaintenanceOn(on);
+                void act(() => setMaintenance(on));
+              }}
+            />
+            Maintenance mode (every request answers 503, <code>Retry-After: 2</code>)
+          </label>
+
+          <h3 style={{ marginTop: '1.25rem' }}>Next request fails with…</h3>
+          <div className="chaos-grid">
+            {faults.map(({ label, explain, fault }) => (
+              <button
+                key={label}
+                type="button"
+                disabled={busy}
+                onClick={() => act(() => injectFault(fault))}
+                style={{ textAlign: 'left' }}
+              >
+                <strong>{label}</strong>
+                <br />
+                <span className="muted">{explain}</span>
+              </button>
+            ))}
+          </div>
+
+          <div className="form-actions">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() =>
+                act(async () => {
+                  await resetSandbox();
+                  setMaintenanceOn(false);
+                  await queryClient.resetQueries();
+                }, false)
+              }
+            >
+              Reset the sandbox
+            </button>
+            <button type="button" disabled={busy} onClick={() => void probe.refetch()}>
+              Send GET /datasets/ now
+            </button>
+          </div>
+          <p className="muted" style={{ marginTop: '0.75rem' }} data-testid="probe-status">
+            Last probe:{' '}
+            {probe.isFetching
+              ? `in progress${probe.failureCount > 0 ? `, ${probe.failureCount} failed attempt(s) so far` : ''}…`
+              : probe.isError
+                ? `failed (${probe.error instanceof Error ? probe.error.message : 'error'})`
+                : probe.isSuccess
+                  ? 'succeeded'
+                  : 'not sent yet'}
+          </p>
+        </section>
+        <div>
+          <ClientEvents />
+          <SandboxLog />
+        </div>
+      </div>
+    </>
+  );
+}
+
+/** What the client reported (`client.subscribe`): attempts, retries, waits, recoveries. */
+function ClientEvents() {
+  const client = useAvalaClient();
+  const [events, setEvents] = useState<{ seq: number; at: number; event: AvalaEvent }[]>([]);
+  useEffect(() => {
+    let seq = 0;
+    return client.subscribe((event) => {
+      if (event.type === 'request') return; // the response line says enough
+      seq += 1;
+      const entry = { seq, at: Date.now(), event };
+      setEvents((current) => [entry, ...current].slice(0, 30));
+    });
+  }, [client]);
+  return (
+    <section className="card">
+      <h3>Client events</h3>
+      {events.length === 0 ? (
+        <p className="muted">Nothing yet.</p>
+      ) : (
+        <ul className="log" data-testid="client-events">
+          {events.map(({ seq, at, event }) => (
+            <li key={seq}>
+              <span className="muted">{new Date(at).toLocaleTimeString()}</span>
+              <span>{event.type}</span>
+              <span>{describe(event)}</span>
+              <span />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function describe(event: AvalaEvent): string {
+  switch (event.type) {
+    case 'response':
+      return `${event.status} ${event.method} ${shortPath(event.url)} (try ${event.attempt})`;
+    case 'retry':
+      return `${event.error.kind}: try ${event.attempt + 1} in ${Math.round(event.delayMs)} ms`;
+    case 'rate_limited':
+      return `until ${new Date(event.until).toLocaleTimeString()}`;
+    case 'service_unavailable':
+      return event.until
+        ? `until ${new Date(event.until).toLocaleTimeString()}`
+        : event.error.message;
+    case 'offline':
+    case 'error':
+      return `${event.error.kind}: ${event.error.message}`;
+    case 'recovered':
+      return `from ${event.from}`;
+    case 'queued':
+      return `${event.method} ${shortPath(event.url)} waits (${event.pool ?? 'budget'}, #${event.position})`;
+    case 'released':
+      return `${event.method} ${shortPath(event.url)} after ${Math.round(event.waitedMs)} ms`;
+    default:
+      return '';
+  }
+}
+
+function shortPath(url: string): string {
+  try {
+    return new URL(url).pathname.replace(/^\/api\/v1/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** What the sandbox saw, polled while this screen is open. */
+function SandboxLog() {
+  const log = useQuery({
+    queryKey: ['sandbox-log'],
+    queryFn: sandboxLog,
+    refetchInterval: 1000,
+    retry: false,
+  });
+  // The log only grows (until a reset), so an entry's position is a stable key.
+  const entries = (log.data ?? [])
+    .map((entry, position) => ({ ...entry, position }))
+    .slice(-25)
+    .reverse();
+  return (
+    <section className="card">
+      <h3>Sandbox request log</h3>
+      {entries.length === 0 ? (
+        <p className="muted">{log.isError ? 'The log is unavailable.' : 'No requests yet.'}</p>
+      ) : (
+        <ul className="log" data-testid="sandbox-log">
+          {entries.map((entry) => (
+            <li key={`${entry.position}-${entry.at}`}>
+              <span className="muted">{new Date(entry.at).toLocaleTimeString()}</span>
+              <span className={statusClass(entry.status)}>{entry.status || 'dropped'}</span>
+              <span>
+                {entry.method} {entry.path.replace(/^\/api\/v1/, '')}
+              </span>
+              <span className="muted">{entry.fault ?? (entry.aborted ? 'aborted' : '')}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function statusClass(status: number): string {
+  if (status >= 200 && status < 300) return 'status--ok';
+  if (status === 429 || status === 503) return 'status--warn';
+  return 'status--err';
+}

@@ -1,0 +1,245 @@
+import { applyFieldErrors } from '@avala-fetch/react';
+import { useState } from 'react';
+import {
+  type FieldPath,
+  type FieldValues,
+  type UseFormReturn,
+  useFieldArray,
+  useForm,
+} from 'react-hook-form';
+import { type NewDataset, useCreateDataset } from '../api.js';
+import { datasetHref } from '../router.js';
+
+const empty: NewDataset = {
+  name: '',
+  visibility: 'private',
+  description: '',
+  filters: { split: 'train' },
+  items: [
+    { name: 'frame-001', weight: 0.5 },
+    { name: 'frame-002', weight: 0.5 },
+  ],
+};
+
+/** Values the sandbox rejects on three fields at once, to show inline errors. */
+const invalid: NewDataset = {
+  name: '',
+  visibility: 'private',
+  description: 'Has no name, an unknown split and a weight above 1.',
+  filters: { split: 'holdout' },
+  items: [
+    { name: 'frame-001', weight: 0.4 },
+    { name: 'frame-002', weight: 1.5 },
+  ],
+};
+
+/**
+ * The "New dataset" form. It validates nothing itself: the server's 400 field errors go
+ * under each field (nested and list paths too), object-level ones above the form, and a 409
+ * duplicate name under the name — all through `applyFieldErrors`.
+ */
+export function DatasetForm() {
+  const form = useForm<NewDataset>({ defaultValues: empty });
+  const { register, control, handleSubmit, formState, reset } = form;
+  const items = useFieldArray({ control, name: 'items' });
+  const create = useCreateDataset();
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [created, setCreated] = useState<{ uid: string; name: string }>();
+
+  const onSubmit = handleSubmit((values) => {
+    setFormErrors([]);
+    setCreated(undefined);
+    create.mutate(values, {
+      onSuccess: (dataset) => {
+        setCreated({ uid: dataset.uid, name: dataset.name });
+        reset(empty);
+      },
+      onError: (error) => {
+        const result = applyFieldErrors(error, form.setError, { conflictField: 'name' });
+        setFormErrors(result.formErrors);
+      },
+    });
+  });
+
+  return (
+    <section className="card" aria-labelledby="new-dataset-title">
+      <h3 id="new-dataset-title">New dataset</h3>
+      <form onSubmit={onSubmit} noValidate data-testid="dataset-form">
+        {formErrors.length > 0 && (
+          <div className="alert alert--error" role="alert" data-testid="form-errors">
+            {formErrors.length === 1 ? (
+              <p>{formErrors[0]}</p>
+            ) : (
+              <ul>
+                {formErrors.map((message) => (
+                  <li key={message}>{message}</li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
+        {created && (
+          <div className="alert alert--ok" role="status">
+            <p>
+              Created <a href={datasetHref(created.uid)}>{created.name}</a>.
+            </p>
+          </div>
+        )}
+
+        <Field form={form} name="name" label="Name">
+          {(props) => <input {...props} {...register('name')} autoComplete="off" />}
+        </Field>
+
+        <Field form={form} name="visibility" label="Visibility">
+          {(props) => (
+            <select {...props} {...register('visibility')}>
+              <option value="private">Private</option>
+              <option value="public">Public</option>
+            </select>
+          )}
+        </Field>
+
+        <Field form={form} name="description" label="Description">
+          {(props) => <textarea {...props} {...register('description')} />}
+        </Field>
+
+        <Field
+          form={form}
+          name="filters.split"
+          label="Split (filters.split)"
+          hint="train, val or test; the server validates it."
+        >
+          {(props) => (
+            <>
+              <input {...props} {...register('filters.split')} list="splits" autoComplete="off" />
+              <datalist id="splits">
+                <option value="train" />
+                <option value="val" />
+                <option value="test" />
+              </datalist>
+            </>
+          )}
+        </Field>
+
+        <fieldset>
+          <legend>Items and weights (0 to 1)</legend>
+          {items.fields.map((item, index) => (
+            <div className="items-row" key={item.id}>
+              <Field
+                form={form}
+                name={`items.${index}.name`}
+                label={`Item ${index + 1} name`}
+                hiddenLabel
+              >
+                {(props) => <input {...props} {...register(`items.${index}.name`)} />}
+              </Field>
+              <Field
+                form={form}
+                name={`items.${index}.weight`}
+                label={`Item ${index + 1} weight`}
+                hiddenLabel
+              >
+                {(props) => (
+                  <input
+                    {...props}
+                    type="number"
+                    step="0.1"
+                    {...register(`items.${index}.weight`, { valueAsNumber: true })}
+                  />
+                )}
+              </Field>
+              <button
+                type="button"
+                className="link"
+                onClick={() => items.remove(index)}
+                aria-label={`Remove item ${index + 1}`}
+              >
+                Remove
+              </button>
+            </div>
+          ))}
+          <p>
+            <button
+              type="button"
+              className="link"
+              onClick={() =>
+                items.append({ name: `frame-00${items.fields.length + 1}`, weight: 0.5 })
+              }
+            >
+              Add an item
+            </button>
+          </p>
+        </fieldset>
+
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={create.isPending}>
+            {create.isPending ? 'Creating…' : 'Create dataset'}
+          </button>
+          <button
+            type="button"
+            onClick={() => {
+              setFormErrors([]);
+              reset(invalid);
+            }}
+          >
+            Fill with invalid values
+          </button>
+          {formState.isDirty && (
+            <button type="button" className="link" onClick={() => reset(empty)}>
+              Clear
+            </button>
+          )}
+        </div>
+      </form>
+    </section>
+  );
+}
+
+type ControlProps = {
+  id: string;
+  'aria-invalid': boolean;
+  'aria-describedby'?: string;
+};
+
+/** A label, the control, and the server's message for that path right under it. */
+function Field<T extends FieldValues>({
+  form,
+  name,
+  label,
+  hint,
+  hiddenLabel,
+  children,
+}: {
+  form: UseFormReturn<T>;
+  name: FieldPath<T>;
+  label: string;
+  hint?: string;
+  hiddenLabel?: boolean;
+  children: (props: ControlProps) => React.ReactNode;
+}) {
+  const id = `field-${name.replaceAll('.', '-')}`;
+  const message = form.getFieldState(name, form.formState).error?.message;
+  const describedBy = [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ');
+  return (
+    <div className="field">
+      <label htmlFor={id} className={hiddenLabel ? 'visually-hidden' : undefined}>
+        {label}
+      </label>
+      {children({
+        id,
+        'aria-invalid': Boolean(message),
+        'aria-describedby': describedBy || undefined,
+      })}
+      {hint && (
+        <p className="field__hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {message && (
+        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
+          {message}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,57 @@
+import { useAutoLabel, useProjects } from '../api.js';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+
+/** Projects, each with the plan-gated "Auto-label" action and its structured 403. */
+export function ProjectsScreen() {
+  const projects = useProjects();
+  return (
+    <>
+      <h2>Projects</h2>
+      <p className="screen-intro">
+        Auto-labelling needs a higher plan. The API answers 403 with a machine <code>code</code> and
+        a <code>doc_url</code>; the error carries both, so the app can explain what happened and
+        link to the fix.
+      </p>
+      {projects.isPending && <p className="muted">Loading…</p>}
+      {projects.isError && <ErrorMessage error={projects.error} title="Could not load projects" />}
+      {projects.data && (
+        <ul className="list card" data-testid="projects-list">
+          {projects.data.results.map((project) => (
+            <ProjectRow
+              key={project.uid}
+              uid={project.uid}
+              name={project.name}
+              plan={project.plan}
+            />
+          ))}
+        </ul>
+      )}
+    </>
+  );
+}
+
+function ProjectRow({ uid, name, plan }: { uid: string; name: string; plan?: string }) {
+  const autoLabel = useAutoLabel();
+  return (
+    <li style={{ display: 'block' }}>
+      <div className="row" style={{ justifyContent: 'space-between' }}>
+        <span>
+          <strong>{name}</strong> {plan && <span className="pill">{plan} plan</span>}
+        </span>
+        <button type="button" onClick={() => autoLabel.mutate(uid)} disabled={autoLabel.isPending}>
+          {autoLabel.isPending ? 'Starting…' : 'Auto-label'}
+        </button>
+      </div>
+      {autoLabel.isSuccess && (
+        <div className="alert alert--ok" role="status" style={{ marginTop: '0.5rem' }}>
+          <p>Auto-labelling started.</p>
+        </div>
+      )}
+      {autoLabel.isError && (
+        <div style={{ marginTop: '0.5rem' }}>
+          <ErrorMessage error={autoLabel.error} title="Auto-label refused" />
+        </div>
+      )}
+    </li>
+  );
+}

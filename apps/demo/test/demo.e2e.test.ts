@@ -1,0 +1,162 @@
+import type { Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DemoHarness, startDemo } from './harness.js';
+
+let demo: DemoHarness;
+let page: Page | undefined;
+
+beforeAll(async () => {
+  demo = await startDemo({
+    // Long enough that five jobs are still running when the sixth is started.
+    exportDurationMs: 20_000,
+    // Roomy limits: only the export-concurrency rule should answer 429 here.
+    rateLimit: { limit: 1000, burst: 200 },
+  });
+});
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+beforeEach(() => {
+  demo.sandbox.reset();
+});
+
+afterEach(async () => {
+  await page?.context().close();
+  page = undefined;
+});
+
+async function open(hash?: string): Promise<Page> {
+  page = await demo.open(hash);
+  return page;
+}
+
+describe('datasets', () => {
+  it('shows the server field errors under name, filters.split and items.1.weight', async () => {
+    const page = await open('#/datasets');
+    const form = page.getByTestId('dataset-form');
+    await form.getByRole('button', { name: 'Fill with invalid values' }).click();
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+
+    await expect.poll(() => form.getByTestId('error-name').textContent()).toMatch(/\w/);
+    expect(await form.getByTestId('error-filters.split').textContent()).toMatch(/\w/);
+    expect(await form.getByTestId('error-items.1.weight').textContent()).toMatch(/\w/);
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    await demo.screenshot(page, 'datasets-field-errors');
+  });
+
+  it('shows a duplicate name (409) under the name field', async () => {
+    const page = await open('#/datasets');
+    const existing = await page
+      .getByTestId('datasets-list')
+      .getByRole('link')
+      .first()
+      .textContent();
+    const form = page.getByTestId('dataset-form');
+    await form.getByLabel('Name').fill(existing ?? '');
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+
+    const error = form.getByTestId('error-name');
+    await error.waitFor();
+    expect(await error.textContent()).toMatch(/already|exists|unique|duplicate/i);
+    await demo.screenshot(page, 'datasets-duplicate-name');
+  });
+
+  it('loads the next cursor page when "Load more" is clicked', async () => {
+    const page = await open('#/datasets');
+    const rows = page.getByTestId('datasets-list').getByRole('listitem');
+    await rows.first().waitFor();
+    const firstPage = await rows.count();
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows.count()).toBeGreaterThan(firstPage);
+    await demo.screenshot(page, 'datasets');
+  });
+
+  it('shows the 404 page for an unknown dataset id', async () => {
+    const page = await open('#/datasets/ds_does_not_exist');
+    const notFound = page.getByTestId('not-found');
+    await notFound.waitFor();
+    expect(await notFound.textContent()).toContain('Dataset not found');
+    await demo.screenshot(page, 'dataset-not-found');
+  });
+
+  it('shows a dataset on its own page', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('datasets-list').getByRole('link').first().click();
+    await page.getByTestId('dataset-detail').waitFor();
+    await demo.screenshot(page, 'dataset-detail');
+  });
+});
+
+describe('keys', () => {
+  it('shows the 401 banner for the revoked key', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('key-switcher').selectOption('revoked');
+    await page.getByTestId('banner-unauthorized').waitFor();
+    expect(await page.getByTestId('banner-forbidden').count()).toBe(0);
+    await demo.screenshot(page, 'banner-unauthorized');
+  });
+
+  it('shows the 403 banner when the read-only key creates a dataset', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('key-switcher').selectOption('readonly');
+    const form = page.getByTestId('dataset-form');
+    await form.getByLabel('Name').fill('Read-only attempt');
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    await page.getByTestId('banner-forbidden').waitFor();
+    await demo.screenshot(page, 'banner-forbidden');
+  });
+});
+
+describe('projects', () => {
+  it('shows the plan-gated 403 inline with its documentation link', async () => {
+    const page = await open('#/projects');
+    const list = page.getByTestId('projects-list');
+    await list.getByRole('button', { name: 'Auto-label' }).first().click();
+    const alert = list.getByRole('alert').first();
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('plan_insufficient');
+    expect(await alert.getByRole('link').getAttribute('href')).toMatch(/^https?:\/\//);
+    await demo.screenshot(page, 'projects-plan-403');
+  });
+});
+
+describe('exports', () => {
+  it('shows one rate-limit toast with a countdown when a burst of exports hits the limit', async () => {
+    const page = await open('#/exports');
+    await page.getByRole('button', { name: /Start 6 at once/ }).click();
+    const toast = page.getByTestId('toast-rate_limited');
+    await toast.waitFor();
+    expect(await toast.textContent()).toMatch(/\d+ s/);
+    expect(await toast.count()).toBe(1);
+    await demo.screenshot(page, 'exports-rate-limited');
+  });
+
+  it('shows the 409 inline when a finished export is cancelled', async () => {
+    demo.sandbox.reset();
+    const page = await open('#/exports');
+    await page.getByRole('button', { name: 'Start an export' }).click();
+    const row = page.getByTestId('export-row').first();
+    await row.waitFor();
+    // Cancel twice: the first cancels the job, the second meets the finished state (409).
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => row.textContent()).toMatch(/cancel/i);
+    await row.getByRole('button', { name: 'Cancel' }).click();
+    await row.getByRole('alert').waitFor();
+    expect(await row.getByRole('alert').textContent()).toMatch(/409/);
+    await demo.screenshot(page, 'exports-cancel-409');
+  });
+});
+
+describe('chaos', () => {
+  it('shows a 503 "retrying" toast in maintenance, then a "recovered" toast when it ends', async () => {
+    const page = await open('#/chaos');
+    await page.getByTestId('maintenance-toggle').check();
+    await page.getByTestId('toast-service_unavailable').waitFor();
+    await demo.screenshot(page, 'chaos-maintenance');
+    await page.getByTestId('maintenance-toggle').uncheck();
+    await page.getByTestId('toast-recovered').waitFor({ timeout: 15_000 });
+    await demo.screenshot(page, 'chaos-recovered');
+  });
+});

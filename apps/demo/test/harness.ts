@@ -1,0 +1,84 @@
+/**
+ * Starts what a person would run — the sandbox, the demo's Vite dev server pointed at it —
+ * plus a real Chromium driven by playwright-core, and stops all three.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { demoViteConfig } from '../vite.config.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Where the screenshots go (gitignored); look at them after a run. */
+export const screenshotDir = join(here, 'screenshots');
+
+/** The running demo of one test file. */
+export interface DemoHarness {
+  sandbox: Sandbox;
+  vite: ViteDevServer;
+  browser: Browser;
+  /** The demo's URL, e.g. `http://localhost:51234/`. */
+  url: string;
+  /** A fresh page (own storage) on `hash`, with the demo rendered. */
+  open(hash?: string): Promise<Page>;
+  /** Saves a full-page PNG of `page` as `screenshots/<name>.png`. */
+  screenshot(page: Page, name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Starts the sandbox, the Vite dev server and Chromium. */
+export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<DemoHarness> {
+  const sandbox = await startSandbox({ ...sandboxOptions, port: 0 });
+  const config = demoViteConfig({ mode: 'sandbox', sandboxUrl: sandbox.url });
+  const vite = await createServer({
+    ...config,
+    configFile: false,
+    logLevel: 'warn',
+    server: { ...config.server, port: 0, strictPort: false, hmr: false, watch: null },
+  });
+  await vite.listen();
+  const url = vite.resolvedUrls?.local[0];
+  if (!url) throw new Error('The Vite dev server has no local URL');
+
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  mkdirSync(screenshotDir, { recursive: true });
+
+  return {
+    sandbox,
+    vite,
+    browser,
+    url,
+    async open(hash = '#/datasets') {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
+      const page = await context.newPage();
+      page.setDefaultTimeout(10_000);
+      page.on('pageerror', (error) => console.error('[demo page error]', error.message));
+      await page.goto(`${url}${hash}`);
+      await page.getByRole('heading', { name: 'avala-fetch demo' }).waitFor();
+      return page;
+    },
+    async screenshot(page, name) {
+      await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });
+    },
+    async close() {
+      await browser.close().catch(() => {});
+      await vite.close().catch(() => {});
+      await sandbox.close();
+    },
+  };
+}
