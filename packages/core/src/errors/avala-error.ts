@@ -133,8 +133,9 @@ export class AvalaError extends Error {
     this.nonFieldErrors = nonFieldErrors;
     this.retryAfterMs = init.retryAfterMs;
     this.rateLimit = init.rateLimit === undefined ? undefined : { ...init.rateLimit };
-    this.method = init.request?.method?.toUpperCase();
-    this.url = init.request?.url === undefined ? undefined : redactUrl(init.request.url);
+    const { method, url } = init.request ?? {};
+    this.method = typeof method === 'string' && method ? method.toUpperCase() : undefined;
+    this.url = typeof url === 'string' ? redactUrl(url) : undefined;
     this.attempts = init.attempts ?? 1;
     this.idempotent = init.idempotent === true;
     this.transient = isTransientKind(init.kind, init.status, this.method, {

@@ -28,6 +28,8 @@ export interface HttpErrorInput {
   attempts?: number;
   /** "Now" for header dates, in epoch ms. Default `Date.now()`. */
   now?: number;
+  /** The underlying error (ky's `HTTPError`), kept as `cause`. */
+  cause?: unknown;
 }
 
 /** Options of {@link errorFromResponse}. */
@@ -95,14 +97,16 @@ export function kindFromStatus(status: number): AvalaErrorKind {
 export function errorFromHttp(input: HttpErrorInput): AvalaError {
   const status = input.status;
   const kind = kindFromStatus(status);
+  // Status 0 (`Response.error()`) means no response arrived: no status on the error.
   const base: AvalaErrorSubclassInit = {
-    status,
-    statusText: input.statusText,
-    request: input.request,
-    idempotent: input.idempotent,
-    attempts: input.attempts,
+    status: kind === 'network' ? undefined : status,
+    cause: input.cause,
   };
   try {
+    base.statusText = input.statusText;
+    base.request = input.request;
+    base.idempotent = input.idempotent;
+    base.attempts = input.attempts;
     const now = input.now ?? Date.now();
     const headers = toHeaders(input.headers);
     const parsed = parseErrorBody(input.body);
@@ -123,12 +127,16 @@ export function errorFromHttp(input: HttpErrorInput): AvalaError {
       Object.keys(parsed.fieldErrors).length > 0;
     if (kind === 'invalid_response') {
       init.message = `Invalid response (${status}): the body could not be used`;
-    } else if (!hasServerText && parsed.text !== undefined) {
+    } else if (kind !== 'network' && !hasServerText && parsed.text !== undefined) {
       init.message = textMessage(status, input.statusText, parsed.text);
     }
     return createErrorOfKind(kind, init);
   } catch {
-    return createErrorOfKind(kind, base);
+    try {
+      return createErrorOfKind(kind, base);
+    } catch {
+      return createErrorOfKind(kind, { status: base.status });
+    }
   }
 }
 
@@ -245,6 +253,8 @@ function truncateText(body: unknown): unknown {
 function textMessage(status: number, statusText: string | undefined, text: string): string {
   const line = statusLine(status, statusText);
   const snippet = oneLine(text);
-  if (!snippet || looksLikeMarkup(text) || snippet.length > MAX_TEXT_IN_MESSAGE) return line;
+  // Markup, long text and cut-off JSON are no message for a person.
+  if (!snippet || snippet.length > MAX_TEXT_IN_MESSAGE || looksLikeMarkup(snippet)) return line;
+  if (/^[[{]/.test(snippet)) return line;
   return `${line}: ${snippet}`;
 }

@@ -11,8 +11,8 @@
  *   ones keep their place as `filters.non_field_errors`, so they stay attached to the
  *   sub-object they belong to and never collide with a real field's path.
  *
- * Bounded: at most 16 levels, 200 paths and 1 000 messages are kept, so a hostile or
- * megabyte body costs little.
+ * Bounded: at most 16 levels and 20 000 nodes are walked, 200 paths and 1 000 messages
+ * kept, so a hostile or megabyte body costs little.
  */
 
 /** The flattened errors. */
@@ -28,6 +28,7 @@ const MAX_DEPTH = 16;
 const MAX_PATHS = 200;
 const MAX_MESSAGES = 1000;
 const MAX_MESSAGE_CHARS = 1000;
+const MAX_NODES = 20_000;
 
 /**
  * Flattens an error tree (an object of fields, a list, or a string) into `fieldErrors` by
@@ -36,7 +37,7 @@ const MAX_MESSAGE_CHARS = 1000;
  */
 export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors {
   const out: FlatFieldErrors = { fieldErrors: {}, nonFieldErrors: [] };
-  const state = { messages: 0 };
+  const state = { messages: 0, nodes: 0 };
 
   const add = (path: string, message: string): void => {
     const text = message.trim();
@@ -54,13 +55,16 @@ export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors 
   };
 
   const walk = (node: unknown, path: string, depth: number): void => {
-    if (depth > MAX_DEPTH || state.messages >= MAX_MESSAGES) return;
+    state.nodes += 1;
+    if (depth > MAX_DEPTH || state.messages >= MAX_MESSAGES || state.nodes > MAX_NODES) return;
     if (typeof node === 'string') {
       add(path, node);
       return;
     }
     if (Array.isArray(node)) {
-      node.forEach((item, index) => {
+      for (let index = 0; index < node.length && state.nodes <= MAX_NODES; index += 1) {
+        const item: unknown = node[index];
+        state.nodes += 1;
         // Strings and error details in a list are this path's messages; objects and lists
         // are per-index errors of a list field.
         if (typeof item === 'string') add(path, item);
@@ -68,7 +72,7 @@ export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors 
         else if (typeof item === 'object' && item !== null) {
           walk(item, join(path, String(index)), depth + 1);
         }
-      });
+      }
       return;
     }
     if (typeof node !== 'object' || node === null) return;
@@ -76,7 +80,10 @@ export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors 
       add(path, node.message);
       return;
     }
-    for (const [key, value] of Object.entries(node)) {
+    for (const key in node) {
+      if (state.nodes > MAX_NODES) return;
+      if (!Object.hasOwn(node, key)) continue;
+      const value: unknown = (node as Record<string, unknown>)[key];
       const isTopLevelNonField = path === '' && NON_FIELD_KEYS.has(key);
       walk(value, isTopLevelNonField ? '' : join(path, key), depth + 1);
     }

@@ -86,11 +86,13 @@ export interface MessageParts {
 }
 
 /**
- * The message by the SPEC §4 rule: `detail`; else non-field errors then `path: message`
+ * The message by the SPEC §4 rule: `detail` (unless it is markup); else non-field errors then `path: message`
  * pairs joined by `; `; else the status line (`Service Unavailable (503)`); else `fallback`.
  */
 export function buildMessage(parts: MessageParts): string {
-  if (parts.detail && oneLine(parts.detail)) return finishMessage(parts.detail);
+  if (parts.detail && oneLine(parts.detail) && !looksLikeMarkup(parts.detail)) {
+    return finishMessage(parts.detail);
+  }
   const pieces = [...parts.nonFieldErrors];
   for (const [path, messages] of Object.entries(parts.fieldErrors)) {
     for (const message of messages) {

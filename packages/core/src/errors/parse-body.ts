@@ -11,7 +11,8 @@
  *   `non_field_errors`; a top-level list `["…"]`;
  * - `{"message": "…"}` / `{"error": "…"}` (gateways) when there is no `detail`;
  * - text: JSON in a string is parsed when it is small; other text (HTML, plain) is kept as
- *   `text` for the fallback message.
+ *   `text` for the fallback message; the leading `detail` of JSON cut off by the read
+ *   limit is still recovered.
  */
 import * as z from 'zod/mini';
 import { flattenFieldErrors } from './field-errors.js';
@@ -57,8 +58,11 @@ export function parseErrorBody(body: unknown): ParsedErrorBody {
 function parse(body: unknown): ParsedErrorBody {
   if (typeof body === 'string') {
     const json = parseJsonText(body);
-    if (json === undefined) return { fieldErrors: {}, nonFieldErrors: [], text: body };
-    return parse(json);
+    if (json !== undefined) return parse(json);
+    const parsed: ParsedErrorBody = { fieldErrors: {}, nonFieldErrors: [], text: body };
+    const detail = salvageDetail(body);
+    if (detail !== undefined) parsed.detail = detail;
+    return parsed;
   }
   if (Array.isArray(body)) return { ...flattenFieldErrors(body), json: body };
 
@@ -108,6 +112,22 @@ export function parseJsonText(text: string): unknown {
   if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return undefined;
   try {
     return JSON.parse(trimmed) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+// `{"detail": "…", …` at the start of a body cut off by the read limit: the detail is still
+// worth showing. Only a complete leading string literal is taken.
+const LEADING_DETAIL = /^\s*\{\s*"detail"\s*:\s*("(?:[^"\\]|\\.){0,2000}")/;
+
+/** The `detail` string at the head of cut-off JSON text, if there is a complete one. */
+export function salvageDetail(text: string): string | undefined {
+  const literal = LEADING_DETAIL.exec(text.slice(0, 8192))?.[1];
+  if (literal === undefined) return undefined;
+  try {
+    const value: unknown = JSON.parse(literal);
+    return typeof value === 'string' ? value : undefined;
   } catch {
     return undefined;
   }

@@ -54,7 +54,8 @@ export function isTransientKind(
 
 /**
  * Whether SPEC §3 calls `error` transient (worth retrying with backoff) for a request with
- * `method` (default: the method recorded on the error, else GET).
+ * `method` (default: the method recorded on the error, else GET) and `options.idempotent`
+ * (default: the flag recorded on the error).
  *
  * Anything that is not an `AvalaError` (from any copy of this package) is **not**
  * transient: a bug in the caller's code or a schema mismatch must not be retried. Classify
@@ -71,14 +72,13 @@ export function isTransientError(
   options: TransientRuleOptions = {},
 ): boolean {
   if (!hasAvalaErrorBrand(error)) return false;
-  const {
-    kind,
-    status,
-    method: recorded,
-  } = error as {
+  const recorded = error as {
     kind: AvalaErrorKind;
     status?: number;
     method?: string;
+    idempotent?: boolean;
   };
-  return isTransientKind(kind, status, method ?? recorded, options);
+  return isTransientKind(recorded.kind, recorded.status, method ?? recorded.method, {
+    idempotent: options.idempotent ?? recorded.idempotent === true,
+  });
 }

@@ -15,6 +15,8 @@ const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
 
 const NON_NEGATIVE_NUMBER = /^\d+(\.\d+)?$/;
 const INTEGER = /^-?\d+(\.\d+)?$/;
+const HTTP_DATE =
+  /^[a-z]{3,9},? +(\d{1,2}[ -](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ -]\d{2,4} +\d{1,2}:\d{2}:\d{2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* +\d{1,2} +\d{1,2}:\d{2}:\d{2} +\d{4})( +(GMT|UTC))?$/i;
 
 /**
  * The wait a `Retry-After` header asks for, in milliseconds from `now`.
@@ -33,10 +35,11 @@ export function parseRetryAfter(
   const text = value?.trim();
   if (!text) return undefined;
   if (NON_NEGATIVE_NUMBER.test(text)) return clampWait(Number(text) * 1000);
-  // Only text that looks like a date (has a letter: a weekday or month name) is parsed as
-  // one, so `Date.parse('-5')` style surprises cannot turn garbage into a wait.
-  if (!/[a-z]/i.test(text)) return undefined;
-  const at = Date.parse(text);
+  // Only text shaped like an HTTP date (a month name and an hh:mm:ss time: IMF-fixdate,
+  // RFC 850 or asctime) is parsed, since `Date.parse` turns garbage like "x 1" into 2001.
+  if (!HTTP_DATE.test(text)) return undefined;
+  // asctime carries no zone; HTTP dates are always GMT.
+  const at = Date.parse(/GMT|UTC|[+-]\d{4}$/i.test(text) ? text : `${text} GMT`);
   if (Number.isNaN(at)) return undefined;
   return clampWait(at - now);
 }

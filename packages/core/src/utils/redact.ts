@@ -11,8 +11,9 @@ export const REDACTED_KEY = 'avk_***';
 export const REDACTED = '[redacted]';
 
 // An Avala key: `avk_` and its token characters, wherever it appears (also inside a word or
-// a URL), so a key glued to other text is still caught.
-const AVALA_KEY = /avk_[A-Za-z0-9_-]*/g;
+// a URL), so a key glued to other text is still caught. Already-redacted `avk_***` is left
+// alone so redacting twice changes nothing.
+const AVALA_KEY = /avk_(?!\*\*\*)[A-Za-z0-9_-]*/g;
 
 // Names that look like they hold a secret (case-insensitive, anywhere in the name). A field
 // called just `key` is ordinary (a dataset "key" column), so `key` alone is not listed.
