@@ -10,7 +10,10 @@ import { maintenance } from './middleware/maintenance.js';
 import { rateLimitHeaders, throttle } from './middleware/throttle.js';
 import { detail, notFound } from './responses.js';
 import { datasetRoutes } from './routes/datasets.js';
+import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
+import { projectRoutes } from './routes/projects.js';
+import { uploadRoutes } from './routes/uploads.js';
 import type { SandboxState } from './state.js';
 
 /** Where the Avala API lives on the sandbox, as on `api.avala.ai`. */
@@ -48,6 +51,9 @@ export function createApp(state: SandboxState): Hono<SandboxEnv> {
 
   app.route(API_PREFIX, healthRoutes());
   app.route(API_PREFIX, datasetRoutes(state));
+  app.route(API_PREFIX, projectRoutes(state));
+  app.route(API_PREFIX, exportRoutes(state));
+  app.route(API_PREFIX, uploadRoutes(state));
   app.route('/__sandbox', adminRoutes(state));
 
   app.notFound(notFound);

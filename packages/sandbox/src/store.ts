@@ -58,6 +58,8 @@ export interface Upload {
   content_type: string;
   organization: OrganizationId;
   created_at: string;
+  /** Bytes received at the upload URL; `null` until the file arrived. */
+  received: number | null;
 }
 
 /** A list entry with its stable position (creation order), which cursors point at. */
@@ -250,10 +252,16 @@ export class Store {
       uid: randomUUID(),
       organization,
       created_at: new Date(this.#now()).toISOString(),
+      received: null,
       ...input,
     };
     this.#uploads.set(upload.uid, upload);
     return upload;
+  }
+
+  /** Records the bytes that arrived at an upload URL. */
+  receiveUpload(upload: Upload, bytes: number): void {
+    upload.received = bytes;
   }
 
   /** An upload slot by uid. */
