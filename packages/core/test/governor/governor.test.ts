@@ -89,7 +89,9 @@ describe('budget', () => {
     await settle();
     expect(made.granted).toEqual(['prime', 'a', 'b']);
     expect(made.governor.state).toMatchObject({ remaining: 0, queued: 3 });
-    expect(made.events.filter((e) => e.type === 'queued').map((e) => e.position)).toEqual([1, 2, 3]);
+    expect(made.events.filter((e) => e.type === 'queued').map((e) => e.position)).toEqual([
+      1, 2, 3,
+    ]);
 
     await vi.advanceTimersByTimeAsync(resetAt + margin - T0 - 1);
     expect(made.granted).toHaveLength(3);

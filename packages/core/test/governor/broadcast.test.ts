@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { createGovernor, type Governor } from '../../src/governor/index.js';
+import { budgetHeaders, tracker } from './helpers.js';
+
+// Real timers and a real BroadcastChannel (Node 20 has one): messages arrive asynchronously.
+let governors: Governor[] = [];
+
+afterEach(() => {
+  for (const governor of governors) governor.dispose();
+  governors = [];
+  vi.unstubAllGlobals();
+});
+
+/** A channel name no other test uses. */
+function channelName(): string {
+  return `avala-fetch-test-${Math.random().toString(36).slice(2)}`;
+}
+
+/** A governor standing for one browser tab on `channel`. */
+function tab(channel: string) {
+  const governor = createGovernor({ broadcastChannel: channel });
+  governors.push(governor);
+  return { governor, ...tracker(governor) };
+}
+
+describe('tabs sharing one budget over BroadcastChannel', () => {
+  it('spends one budget from two governors on the same channel', async () => {
+    const channel = channelName();
+    const a = tab(channel);
+    const b = tab(channel);
+    const resetAt = Date.now() + 60_000;
+    await a.send('a1');
+    a.permit('a1').release({ status: 200, headers: budgetHeaders(10, 3, resetAt) });
+    await vi.waitFor(() => expect(b.governor.state.remaining).toBe(3));
+
+    // B's sends lower A's count too, so A holds its request once the shared budget is gone.
+    await Promise.all([b.send('b1'), b.send('b2'), b.send('b3')]);
+    await vi.waitFor(() => expect(a.governor.state.remaining).toBe(0));
+    a.send('a2');
+    await vi.waitFor(() => expect(a.governor.state.queued).toBe(1));
+    expect(a.granted).toEqual(['a1']);
+  });
+
+  it('holds the other tab too after a 429 with Retry-After', async () => {
+    const channel = channelName();
+    const a = tab(channel);
+    const b = tab(channel);
+    await a.send('a1');
+    a.permit('a1').release({ status: 429, headers: new Headers({ 'Retry-After': '30' }) });
+    const until = a.governor.state.blockedUntil;
+    expect(until).toBeGreaterThan(Date.now() + 29_000);
+    await vi.waitFor(() => expect(b.governor.state.blockedUntil).toBe(until));
+    b.send('b1');
+    await vi.waitFor(() => expect(b.governor.state.queued).toBe(1));
+  });
+
+  it('tells a tab that opens later what budget is left', async () => {
+    const channel = channelName();
+    const a = tab(channel);
+    const resetAt = Date.now() + 60_000;
+    await a.send('a1');
+    a.permit('a1').release({ status: 200, headers: budgetHeaders(100, 42, resetAt) });
+    const late = tab(channel);
+    await vi.waitFor(() =>
+      expect(late.governor.state).toMatchObject({ limit: 100, remaining: 42 }),
+    );
+  });
+
+  it('ignores messages on the channel that are not a governor’s', async () => {
+    const channel = channelName();
+    const a = tab(channel);
+    const b = tab(channel);
+    await b.send('b1');
+    b.permit('b1').release({ status: 200, headers: budgetHeaders(10, 9, Date.now() + 60_000) });
+    await vi.waitFor(() => expect(a.governor.state.remaining).toBe(9));
+
+    const stranger = new BroadcastChannel(channel);
+    stranger.postMessage({ type: 'send', count: 5 });
+    stranger.postMessage({ tag: 'avala-fetch/governor@1', type: 'send', count: -3 });
+    stranger.postMessage('hello');
+    stranger.close();
+    await b.send('b2');
+    await vi.waitFor(() => expect(a.governor.state.remaining).toBe(8));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(a.governor.state.remaining).toBe(8);
+  });
+
+  it('works alone where the runtime has no BroadcastChannel', async () => {
+    vi.stubGlobal('BroadcastChannel', undefined);
+    const governor = createGovernor();
+    governors.push(governor);
+    const permit = await governor.acquire({ method: 'GET', path: '/datasets/' });
+    permit.release({ status: 200, headers: budgetHeaders(10, 9, Date.now() + 60_000) });
+    expect(governor.state.remaining).toBe(9);
+  });
+});
