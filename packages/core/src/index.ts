@@ -1,5 +1,9 @@
 /** @avala-fetch/core — a typed, failure-aware client for the Avala API. */
 
+// The client (SPEC §4): createAvalaClient wires ky, the retry policy and the governor.
+export { createAvalaClient } from './client.js';
+export { isRetryBudgetExhausted } from './core/classify.js';
+export { pageSchema } from './core/pagination.js';
 // Errors (SPEC §4): the taxonomy, the classification and the transient rule.
 export {
   AvalaError,
@@ -45,6 +49,16 @@ export {
   UnauthorizedError,
   UnexpectedStatusError,
 } from './errors/kinds.js';
+// The retry policy (SPEC §3): one set of decisions for ky (direct calls) and TanStack Query (hooks).
+export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
+export { createRetryBudget, type RetryBudget } from './retry/budget.js';
+export {
+  createRetryCallbacks,
+  type RetryCallbacks,
+  type RetryContext,
+  shouldRetryError,
+} from './retry/decide.js';
+export { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from './retry/policy.js';
 export {
   isIdempotentMethod,
   isTransientError,
@@ -66,4 +80,12 @@ export type { AvalaEvent, AvalaEventListener, AvalaEventType } from './types/eve
 export type { AvalaClientOptions, ConcurrencyPool, RateLimitOptions } from './types/options.js';
 export type { RetryBudgetOptions, RetryOption, RetryPolicy } from './types/retry.js';
 export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';
+// Safe URLs (SPEC §5).
+export { encodeSegment, path } from './utils/path.js';
 export { redactString, redactUrl, redactValue } from './utils/redact.js';
+export {
+  DEFAULT_BASE_URL,
+  isLoopbackHost,
+  UnsafeUrlError,
+  type UnsafeUrlReason,
+} from './utils/url.js';

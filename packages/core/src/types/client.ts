@@ -103,4 +103,10 @@ export interface AvalaClient {
   readonly retryPolicy: RetryPolicy | false;
   /** The normalised base URL (no trailing slash). */
   readonly baseUrl: string;
+  /**
+   * Stops the rate-limit governor: clears its timer, closes its tab channel and rejects
+   * requests still queued (`aborted`). Call it when the client is no longer needed (tests,
+   * hot reload); calls made afterwards still work, ungoverned.
+   */
+  dispose(): void;
 }

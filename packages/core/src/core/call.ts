@@ -1,0 +1,71 @@
+import type { AvalaError } from '../errors/avala-error.js';
+import type { Permit } from '../governor/types.js';
+import type { RetryPolicy } from '../types/retry.js';
+
+/**
+ * What one call (`client.get(...)` and all its retries) knows about itself. ky's hooks find it
+ * in `options.context`; every attempt updates it.
+ */
+export interface CallState {
+  /** Upper-case HTTP method. */
+  readonly method: string;
+  /** The absolute URL (checked against the base); ky may add `searchParams`. */
+  readonly url: string;
+  /** The path relative to the base URL, no query (`/exports/`): what governor pools match. */
+  readonly path: string;
+  readonly idempotent: boolean;
+  /** The call's normalised retry policy. */
+  readonly policy: RetryPolicy | false;
+  /** The caller's signal: aborting it ends the call at once, queued, in flight or in backoff. */
+  readonly signal: AbortSignal | undefined;
+  readonly timeoutMs: number;
+  /** The URL actually requested (with `searchParams`), once the first attempt has started. */
+  requestUrl: string;
+  /** Requests sent so far (an attempt aborted while queued is not sent). */
+  attempts: number;
+  /** The governor's leave for the attempt in flight; released with its response. */
+  permit: Permit | undefined;
+  /** The last response's status. */
+  status: number | undefined;
+  /** The last body text ky handed to `parseJson` (for an `invalid_response`'s `body`). */
+  bodyText: string | undefined;
+  /**
+   * The jittered backoff chosen in `shouldRetry` for the coming wait; ky's `retry.jitter`
+   * returns it, so the `retry` event announces exactly the wait ky schedules.
+   */
+  plannedBackoffMs: number | undefined;
+  /** Each raw failure's classification, so an attempt's events are raised once. */
+  readonly classified: WeakMap<object, AvalaError>;
+  /** An error thrown by the caller's own `apiKey` function: passed through, not classified. */
+  keyError: unknown;
+}
+
+/** A fresh {@link CallState}. */
+export function createCallState(init: {
+  method: string;
+  url: string;
+  path: string;
+  idempotent: boolean;
+  policy: RetryPolicy | false;
+  signal: AbortSignal | undefined;
+  timeoutMs: number;
+}): CallState {
+  return {
+    ...init,
+    requestUrl: init.url,
+    attempts: 0,
+    permit: undefined,
+    status: undefined,
+    bodyText: undefined,
+    plannedBackoffMs: undefined,
+    classified: new WeakMap(),
+    keyError: undefined,
+  };
+}
+
+/** Releases the attempt's permit if it still holds one (no response came: pass nothing). */
+export function releasePermit(call: CallState, outcome?: { status: number; headers: Headers }) {
+  const permit = call.permit;
+  call.permit = undefined;
+  permit?.release(outcome);
+}

@@ -1,0 +1,143 @@
+import {
+  type HTTPError,
+  isHTTPError,
+  isNetworkError,
+  isTimeoutError,
+  SchemaValidationError,
+} from 'ky';
+import { type AvalaError, isAvalaError } from '../errors/avala-error.js';
+import { errorFromHttp } from '../errors/classify.js';
+import {
+  createAbortedError,
+  createInvalidResponseError,
+  createNetworkError,
+  createTimeoutError,
+} from '../errors/create.js';
+import { createErrorOfKind } from '../errors/kinds.js';
+import type { RequestInfo } from '../types/errors.js';
+import type { CallState } from './call.js';
+
+/**
+ * Classifies whatever a call failed with — ky's `HTTPError`/`TimeoutError`/`NetworkError`,
+ * `SchemaValidationError`, a JSON `SyntaxError`, an abort — into an `AvalaError` with the
+ * call's method, URL and attempt count. Returns `undefined` for what is not a request failure
+ * (a refused path, the caller's own `apiKey` function throwing): those pass through as is.
+ */
+export function classifyFailure(raw: unknown, call: CallState): AvalaError | undefined {
+  if (isAvalaError(raw)) return raw;
+  if (raw !== null && typeof raw === 'object') {
+    const known = call.classified.get(raw);
+    if (known) return known;
+  }
+  const error = classify(raw, call);
+  if (error && raw !== null && typeof raw === 'object') call.classified.set(raw, error);
+  return error;
+}
+
+function classify(raw: unknown, call: CallState): AvalaError | undefined {
+  if (raw === call.keyError && raw !== undefined) return undefined;
+  if (raw instanceof TypeError && raw.name === 'UnsafeUrlError') return undefined;
+  const request: RequestInfo = { method: call.method, url: call.requestUrl };
+  const context = { idempotent: call.idempotent, attempts: call.attempts };
+  // The caller's abort wins over however the platform reported it (AbortError, a custom
+  // reason, a rejected governor wait).
+  if (call.signal?.aborted) return createAbortedError(call.signal.reason, request, context);
+  if (isHTTPError(raw)) return fromHttpError(raw, request, context);
+  if (isTimeoutError(raw)) {
+    return createTimeoutError(call.timeoutMs, request, { ...context, cause: raw });
+  }
+  if (isNetworkError(raw)) return createNetworkError(raw.cause ?? raw, request, context);
+  if (raw instanceof SchemaValidationError) {
+    return createInvalidResponseError({
+      ...context,
+      status: call.status,
+      issues: raw.issues,
+      cause: raw,
+      body: parseQuietly(call.bodyText),
+      request,
+    });
+  }
+  if (raw instanceof SyntaxError) {
+    return createInvalidResponseError({
+      ...context,
+      status: call.status,
+      cause: raw,
+      body: call.bodyText,
+      request,
+    });
+  }
+  if (isAbortError(raw)) return createAbortedError(raw, request, context);
+  // A custom fetch that failed in a way ky does not recognise is still "no response came".
+  return createNetworkError(raw, request, context);
+}
+
+function fromHttpError(
+  raw: HTTPError,
+  request: RequestInfo,
+  context: { idempotent: boolean; attempts: number },
+): AvalaError {
+  const { response } = raw;
+  // `redirect: 'manual'`: Node hands back the 3xx itself, browsers an `opaqueredirect` with
+  // status 0 and no headers. Either way it was not followed, so the key went nowhere else.
+  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+    const location = response.headers.get('location');
+    const where = location ? ` to ${describeLocation(location, request.url)}` : '';
+    return createErrorOfKind('unexpected_status', {
+      ...context,
+      status: response.status || undefined,
+      request,
+      message: `Redirect${response.status ? ` (${response.status})` : ''}${where} not followed: the API key is only sent to the base URL`,
+    });
+  }
+  return errorFromHttp({
+    ...context,
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body: raw.data,
+    request,
+  });
+}
+
+function describeLocation(location: string, base: string | undefined): string {
+  try {
+    const url = new URL(location, base);
+    return `${url.origin}${url.pathname}`;
+  } catch {
+    return 'an unreadable location';
+  }
+}
+
+function isAbortError(value: unknown): boolean {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'AbortError'
+  );
+}
+
+function parseQuietly(text: string | undefined): unknown {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+// Errors whose retry the budget refused; see `isRetryBudgetExhausted`.
+const budgetExhausted = new WeakSet<object>();
+
+/** Marks `error` as not retried because the client's retry budget was empty. */
+export function markRetryBudgetExhausted(error: AvalaError): void {
+  budgetExhausted.add(error);
+}
+
+/**
+ * Whether `error` was returned without a retry because the client's retry budget (the quota
+ * that stops retry storms in long outages) was empty. Such errors are transient: the call
+ * itself may be repeated later.
+ */
+export function isRetryBudgetExhausted(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && budgetExhausted.has(error);
+}

@@ -1,0 +1,283 @@
+import ky, { type Hooks, type KyInstance, type NormalizedOptions, type StandardSchemaV1 } from 'ky';
+import type { AvalaError } from '../errors/avala-error.js';
+import { createGovernor } from '../governor/governor.js';
+import type { Governor } from '../governor/types.js';
+import { createRetryBudget } from '../retry/budget.js';
+import { defaultRetryBudget, normalizeRetryPolicy } from '../retry/policy.js';
+import type {
+  AvalaPath,
+  AvalaRequestOptions,
+  RateLimitState,
+  SearchParams,
+} from '../types/client.js';
+import { parseRateLimit } from '../utils/headers.js';
+import { resolvePath } from '../utils/path.js';
+import { redactUrl } from '../utils/redact.js';
+import { UnsafeUrlError } from '../utils/url.js';
+import { type CallState, createCallState, releasePermit } from './call.js';
+import { classifyFailure } from './classify.js';
+import { ConditionTracker } from './conditions.js';
+import { createEventHub, type EventHub } from './events.js';
+import { API_KEY_HEADER, type NormalizedClientOptions, normalizeTimeout } from './options.js';
+import { kyRetryOptions, type RetryEnvironment } from './retry-options.js';
+
+const CALL = 'avalaCall';
+
+/** One call as the engine runs it: where, how, and which schema parses the body. */
+export interface CallInput {
+  method: string;
+  path: AvalaPath;
+  options: AvalaRequestOptions<StandardSchemaV1 | undefined>;
+  /** Overrides `options.schema` (pagination wraps the item schema in a page schema). */
+  schema?: StandardSchemaV1 | undefined;
+  /** Extra query parameters (pagination's `limit`). */
+  searchParams?: SearchParams | undefined;
+}
+
+/**
+ * The request lifecycle behind every client method: one ky instance whose hooks acquire the
+ * governor's permit and set the key before each attempt, a per-call `fetch` that releases the
+ * permit with the response, and classification of every failure into an `AvalaError`.
+ */
+export interface Engine {
+  readonly options: NormalizedClientOptions;
+  readonly events: EventHub;
+  /** The governor's state, or a minimal one when rate limiting is off. */
+  readonly rateLimit: RateLimitState;
+  /** Runs one call (with its retries) and resolves to its parsed body. */
+  send(input: CallInput): Promise<unknown>;
+  /** Stops the governor (its timer and tab channel); later calls still work, ungoverned. */
+  dispose(): void;
+}
+
+/** Builds the {@link Engine} for normalised client options. */
+export function createEngine(options: NormalizedClientOptions): Engine {
+  const events = createEventHub(options.onEvent);
+  const conditions = new ConditionTracker();
+  const budget = createRetryBudget(
+    options.retry === false ? defaultRetryBudget : options.retry.budget,
+  );
+  let governor: Governor | undefined =
+    options.rateLimit === false
+      ? undefined
+      : createGovernor(options.rateLimit, { onEvent: (event) => events.emit(event) });
+  let inFlight = 0;
+
+  /** Classifies an attempt's failure once, raising its condition event (429, 503, offline). */
+  const classifyAttempt = (raw: unknown, call: CallState): AvalaError | undefined => {
+    const seen = raw !== null && typeof raw === 'object' && call.classified.has(raw);
+    const error = classifyFailure(raw, call);
+    if (error && !seen) {
+      const event = conditions.failed(error);
+      if (event) events.emit(event);
+    }
+    return error;
+  };
+
+  const retryEnv: RetryEnvironment = {
+    budget,
+    classify: classifyAttempt,
+    emit: (event) => events.emit(event),
+    get observed() {
+      return events.active;
+    },
+    random: Math.random,
+  };
+
+  /** Before each attempt (first and retries), outside ky's per-attempt timeout. */
+  const startAttempt = async (call: CallState, request: Request): Promise<void> => {
+    call.signal?.throwIfAborted();
+    // Defence in depth: paths were checked before ky saw them, so this never fires unless a
+    // hook elsewhere rewrote the request.
+    if (new URL(request.url).origin !== options.base.origin) {
+      throw new UnsafeUrlError('foreign_origin', 'refused to send the API key to another origin');
+    }
+    call.requestUrl = request.url;
+    if (options.apiKey) {
+      try {
+        const key = await options.apiKey();
+        if (key) request.headers.set(API_KEY_HEADER, key);
+      } catch (error) {
+        call.keyError = error;
+        throw error;
+      }
+    }
+    if (governor) {
+      call.permit = await governor.acquire({
+        method: call.method,
+        path: call.path,
+        url: redactUrl(request.url),
+        // The caller's signal, not `request.signal`: after a timeout ky's own controller
+        // stays aborted until the next fetch, and would cancel this wait at once.
+        signal: call.signal,
+      });
+    }
+    call.attempts += 1;
+    if (events.active) {
+      events.emit({
+        type: 'request',
+        method: call.method,
+        url: redactUrl(request.url),
+        attempt: call.attempts,
+      });
+    }
+  };
+
+  /** Sends one attempt; the permit is released the moment its outcome is known. */
+  const attemptFetch = async (
+    call: CallState,
+    input: Parameters<typeof fetch>[0],
+    init: RequestInit | undefined,
+  ): Promise<Response> => {
+    const started = performance.now();
+    inFlight += 1;
+    try {
+      const response = await options.fetch(input, init);
+      call.status = response.status;
+      releasePermit(call, { status: response.status, headers: response.headers });
+      if (response.ok) {
+        budget.refund();
+        for (const event of conditions.succeeded()) events.emit(event);
+      }
+      if (events.active) {
+        events.emit({
+          type: 'response',
+          method: call.method,
+          url: redactUrl(call.requestUrl),
+          status: response.status,
+          attempt: call.attempts,
+          durationMs: performance.now() - started,
+          rateLimit: parseRateLimit(response.headers),
+        });
+      }
+      return response;
+    } catch (error) {
+      releasePermit(call);
+      throw error;
+    } finally {
+      inFlight -= 1;
+    }
+  };
+
+  const hooks: Hooks = {
+    beforeRequest: [
+      async ({ request, options: kyOptions }) => {
+        const call = callOf(kyOptions);
+        if (call) await startAttempt(call, request);
+      },
+    ],
+    beforeRetry: [
+      async ({ request, options: kyOptions }) => {
+        const call = callOf(kyOptions);
+        if (!call) return;
+        releasePermit(call);
+        // Errors thrown here skip ky's `beforeError`; `send` classifies them.
+        await startAttempt(call, request);
+      },
+    ],
+    beforeError: [
+      ({ error, options: kyOptions }) => {
+        const call = callOf(kyOptions);
+        if (!call) return error;
+        releasePermit(call);
+        return classifyAttempt(error, call)?.withAttempts(call.attempts) ?? error;
+      },
+    ],
+  };
+
+  const api: KyInstance = ky.create({
+    hooks,
+    // Never follow a redirect: a 3xx to another origin would carry the key there (custom
+    // headers survive cross-origin redirects). Node returns the 3xx, browsers an
+    // `opaqueredirect`; both become an `unexpected_status` error.
+    redirect: 'manual',
+    throwHttpErrors: true,
+  });
+
+  const send = async (input: CallInput): Promise<unknown> => {
+    const call = prepareCall(input, options);
+    try {
+      const responsePromise = api(call.url, {
+        method: call.method,
+        json: input.options.json,
+        searchParams: mergeSearchParams(input.options.searchParams, input.searchParams),
+        headers: { accept: 'application/json', ...options.headers, ...input.options.headers },
+        signal: call.signal,
+        timeout: call.timeoutMs,
+        retry: kyRetryOptions(call, retryEnv),
+        context: { [CALL]: call },
+        // Kept so an `invalid_response` can show what arrived; `''` (204, empty 200) is
+        // `undefined` rather than a parse error.
+        parseJson: (text: string) => {
+          call.bodyText = text;
+          return text === '' ? undefined : JSON.parse(text);
+        },
+        fetch: (request, init) => attemptFetch(call, request, init),
+      });
+      const response = await responsePromise;
+      if (response.status === 204 || response.status === 205) {
+        await response.body?.cancel();
+        return undefined;
+      }
+      const schema = input.schema ?? input.options.schema;
+      return schema === undefined
+        ? await responsePromise.json()
+        : await responsePromise.json(schema);
+    } catch (raw) {
+      releasePermit(call);
+      const error = classifyFailure(raw, call);
+      if (!error) throw raw;
+      error.withAttempts(call.attempts);
+      events.emit({ type: 'error', error });
+      throw error;
+    }
+  };
+
+  return {
+    options,
+    events,
+    get rateLimit(): RateLimitState {
+      return governor ? governor.state : { queued: 0, inFlight };
+    },
+    send,
+    dispose() {
+      governor?.dispose();
+      governor = undefined;
+    },
+  };
+}
+
+function callOf(options: NormalizedOptions): CallState | undefined {
+  return options.context[CALL] as CallState | undefined;
+}
+
+/** Normalises one call's options at the edge: URL (security checks), policy, timeout. */
+function prepareCall(input: CallInput, options: NormalizedClientOptions): CallState {
+  const url = resolvePath(input.path, options.base);
+  const call = input.options;
+  return createCallState({
+    method: input.method.toUpperCase(),
+    url,
+    path: relativePath(url, options.base.pathname),
+    idempotent: call.idempotent === true,
+    policy: normalizeRetryPolicy(call.retry, options.retry),
+    signal: call.signal,
+    timeoutMs: call.timeoutMs === undefined ? options.timeoutMs : normalizeTimeout(call.timeoutMs),
+  });
+}
+
+/** The URL's path below the base path, with a leading slash and no query (`/exports/`). */
+function relativePath(url: string, basePath: string): string {
+  const pathname = new URL(url).pathname;
+  const rest = pathname.slice(basePath.length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
+}
+
+function mergeSearchParams(
+  a: SearchParams | undefined,
+  b: SearchParams | undefined,
+): SearchParams | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  return { ...a, ...b };
+}

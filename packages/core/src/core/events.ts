@@ -1,0 +1,39 @@
+import type { AvalaEvent, AvalaEventListener } from '../types/events.js';
+
+/** Fans client events out to `onEvent` and every `subscribe`r. */
+export interface EventHub {
+  /** Sends `event` to every listener; a listener that throws is skipped, never the request. */
+  emit(event: AvalaEvent): void;
+  /** Adds a listener; returns the function that removes it. */
+  subscribe(listener: AvalaEventListener): () => void;
+  /** Whether anyone listens (so callers can skip building events nobody reads). */
+  readonly active: boolean;
+}
+
+/** Makes the client's {@link EventHub}; `onEvent` is the first, permanent listener. */
+export function createEventHub(onEvent?: AvalaEventListener): EventHub {
+  const listeners = new Set<AvalaEventListener>();
+  return {
+    emit(event) {
+      if (onEvent) deliver(onEvent, event);
+      for (const listener of [...listeners]) deliver(listener, event);
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    get active() {
+      return onEvent !== undefined || listeners.size > 0;
+    },
+  };
+}
+
+function deliver(listener: AvalaEventListener, event: AvalaEvent): void {
+  try {
+    listener(event);
+  } catch {
+    // A broken listener (a toast that throws) must not fail or stall the request it watches.
+  }
+}

@@ -1,0 +1,69 @@
+import type { StandardSchemaV1, StandardSchemaV1Issue } from 'ky';
+import type { Page } from '../types/client.js';
+
+type PageResult = Awaited<
+  ReturnType<StandardSchemaV1<unknown, Page<unknown>>['~standard']['validate']>
+>;
+
+/**
+ * A Standard Schema for one page of a cursor-paginated list (`{next, previous, results,
+ * count?}`, SPEC §2) that parses each item with `item` (any Standard Schema, e.g. zod).
+ * Handing it to ky's `.json(schema)` makes a bad page or item an `invalid_response` whose
+ * issues point at `results.3.name`.
+ */
+export function pageSchema(item?: StandardSchemaV1): StandardSchemaV1<unknown, Page<unknown>> {
+  return {
+    '~standard': {
+      version: 1,
+      vendor: 'avala-fetch',
+      validate: (value) => validatePage(value, item),
+    },
+  };
+}
+
+async function validatePage(
+  value: unknown,
+  item: StandardSchemaV1 | undefined,
+): Promise<PageResult> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { issues: [{ message: 'Expected a page object with `results`' }] };
+  }
+  const page = value as Record<string, unknown>;
+  const issues: StandardSchemaV1Issue[] = [];
+  if (!Array.isArray(page.results))
+    issues.push({ message: 'Expected an array', path: ['results'] });
+  for (const key of ['next', 'previous'] as const) {
+    const link = page[key];
+    if (link !== undefined && link !== null && typeof link !== 'string') {
+      issues.push({ message: 'Expected a URL or null', path: [key] });
+    }
+  }
+  if (page.count !== undefined && typeof page.count !== 'number') {
+    issues.push({ message: 'Expected a number', path: ['count'] });
+  }
+  if (issues.length > 0) return { issues };
+
+  const raw = page.results as unknown[];
+  let results = raw;
+  if (item) {
+    results = [];
+    for (const [index, entry] of raw.entries()) {
+      const parsed = await item['~standard'].validate(entry);
+      if (parsed.issues) {
+        for (const issue of parsed.issues) {
+          issues.push({ ...issue, path: ['results', index, ...(issue.path ?? [])] });
+        }
+      } else {
+        results.push(parsed.value);
+      }
+    }
+    if (issues.length > 0) return { issues };
+  }
+  const out: Page<unknown> = {
+    next: (page.next as string | null | undefined) ?? null,
+    previous: (page.previous as string | null | undefined) ?? null,
+    results,
+  };
+  if (typeof page.count === 'number') out.count = page.count;
+  return { value: out };
+}

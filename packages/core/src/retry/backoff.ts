@@ -1,0 +1,35 @@
+import type { RetryPolicy } from '../types/retry.js';
+
+/**
+ * The most a retry may wait before jitter: `baseDelayMs * 2 ** (attempt - 1)`, capped at
+ * `maxDelayMs`. `attempt` is 1 for the first retry. ky's `retry.delay` is this function.
+ */
+export function backoffCeilingMs(attempt: number, policy: RetryPolicy): number {
+  const exponent = Math.max(0, attempt - 1);
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+}
+
+/** The wait the server asked for on an error (`retryAfterMs` of an `AvalaError`), if any. */
+export function serverRetryAfterMs(error: unknown): number | undefined {
+  const value = (error as { retryAfterMs?: unknown } | null | undefined)?.retryAfterMs;
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+/**
+ * How long to wait before retry number `attempt` (1 for the first retry; TanStack Query's
+ * `failureCount + 1`). The server's `retryAfterMs` wins when the error has one (capped at
+ * `maxRetryAfterMs`; a longer one is refused by `shouldRetryError`, not slept through);
+ * otherwise exponential backoff with full jitter (uniform in 0…ceiling), capped at
+ * `maxDelayMs`. `random` is injectable for tests.
+ */
+export function retryDelayMs(
+  attempt: number,
+  error: unknown,
+  policy: RetryPolicy,
+  random: () => number = Math.random,
+): number {
+  const serverWait = serverRetryAfterMs(error);
+  if (serverWait !== undefined) return Math.min(serverWait, policy.maxRetryAfterMs);
+  const ceiling = backoffCeilingMs(attempt, policy);
+  return policy.jitter ? Math.round(random() * ceiling) : ceiling;
+}

@@ -1,0 +1,42 @@
+import type { RetryBudgetOptions } from '../types/retry.js';
+
+/**
+ * A per-client retry quota, like the AWS SDK's: a bucket of tokens that each retry spends and
+ * each success refills a little. In a long outage every call fails, nothing refills, and once
+ * the bucket is empty failures are returned at once instead of multiplying the load.
+ */
+export interface RetryBudget {
+  /** Tokens left now. */
+  readonly available: number;
+  /**
+   * Takes the tokens for one retry (`retryCost`, twice that after a timeout or network
+   * failure, which cost the server or the network more). `false` when the bucket is short:
+   * do not retry.
+   */
+  trySpend(kind?: string): boolean;
+  /** Refills `successRefund` tokens after a successful response, up to `capacity`. */
+  refund(): void;
+}
+
+/** Makes a {@link RetryBudget}; `false` gives one that never runs out. */
+export function createRetryBudget(options: RetryBudgetOptions | false): RetryBudget {
+  if (options === false) {
+    return { available: Number.POSITIVE_INFINITY, trySpend: () => true, refund: () => {} };
+  }
+  let tokens = options.capacity;
+  return {
+    get available() {
+      return tokens;
+    },
+    trySpend(kind) {
+      const cost =
+        kind === 'timeout' || kind === 'network' ? options.retryCost * 2 : options.retryCost;
+      if (cost > tokens) return false;
+      tokens -= cost;
+      return true;
+    },
+    refund() {
+      tokens = Math.min(options.capacity, tokens + options.successRefund);
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import type { AvalaPath } from '../types/client.js';
+import { assertInsideBase, type BaseUrl, hasScheme, UnsafeUrlError } from './url.js';
+
+// C0 controls and DEL: URL parsers strip tabs/newlines and choke on the rest, so a path that
+// holds them means something other than it shows.
+function hasControlCharacter(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code < 0x20 || code === 0x7f) return true;
+  }
+  return false;
+}
+// `.` and `..` in any case mix of percent-encoding: the WHATWG URL parser resolves `%2e%2e` too.
+const dotSegment = /^(?:\.|%2e){1,2}$/i;
+
+/**
+ * Encodes one path segment built from caller data (an id, a name). `/`, `?`, `#`, `\` and
+ * control characters become percent-escapes, so they stay data; `.`, `..` and empty segments
+ * are refused because no encoding stops a URL parser from resolving them.
+ */
+export function encodeSegment(value: string | number): string {
+  const text = String(value);
+  if (text === '') {
+    throw new UnsafeUrlError('empty_segment', 'refused an empty path segment');
+  }
+  if (dotSegment.test(text)) {
+    throw new UnsafeUrlError('traversal', `refused the path segment ${JSON.stringify(text)}`);
+  }
+  return encodeURIComponent(text);
+}
+
+/**
+ * A tagged template that encodes every interpolated value as one path segment:
+ * `` path`/datasets/${uid}/items/` `` is safe whatever `uid` holds.
+ */
+export function path(strings: TemplateStringsArray, ...values: (string | number)[]): string {
+  let out = strings[0] ?? '';
+  values.forEach((value, index) => {
+    out += encodeSegment(value) + (strings[index + 1] ?? '');
+  });
+  return out;
+}
+
+/**
+ * Checks a caller's string path and returns it relative to the base (no leading slash).
+ * Refuses, before anything is sent: control characters, backslashes, `//`, `.`/`..` segments.
+ */
+export function assertSafePath(value: string): string {
+  if (hasControlCharacter(value)) {
+    throw new UnsafeUrlError('control_character', 'refused a path with a control character');
+  }
+  if (value.includes('\\')) {
+    throw new UnsafeUrlError('backslash', 'refused a path with a backslash');
+  }
+  const cut = value.search(/[?#]/);
+  const pathPart = cut === -1 ? value : value.slice(0, cut);
+  const relative = pathPart.startsWith('/') ? pathPart.slice(1) : pathPart;
+  const segments = relative.split('/');
+  segments.forEach((segment, index) => {
+    // A trailing slash (the last segment empty) is how Avala's paths end; any other empty
+    // segment is a `//`, which a proxy may read as a host or collapse.
+    if (segment === '' && index !== segments.length - 1) {
+      throw new UnsafeUrlError('empty_segment', `refused ${JSON.stringify(pathPart)}: it has "//"`);
+    }
+    if (dotSegment.test(segment)) {
+      throw new UnsafeUrlError('traversal', `refused ${JSON.stringify(pathPart)}: it has "."/".."`);
+    }
+  });
+  return relative + (cut === -1 ? '' : value.slice(cut));
+}
+
+/**
+ * Turns an {@link AvalaPath} into the absolute URL to request: segments are encoded one by
+ * one and joined with a trailing slash (as Avala's paths end); strings are checked by
+ * {@link assertSafePath}; absolute URLs must be on the base origin, inside the base path.
+ */
+export function resolvePath(input: AvalaPath, base: BaseUrl): string {
+  if (typeof input !== 'string') {
+    if (input.length === 0) return `${base.href}/`;
+    return `${base.href}/${input.map(encodeSegment).join('/')}/`;
+  }
+  if (hasScheme(input)) {
+    // Checked on the raw text too: the URL parser would silently drop or rewrite these.
+    if (hasControlCharacter(input) || input.includes('\\')) assertSafePath(input);
+    return assertInsideBase(input, base);
+  }
+  if (input.startsWith('//')) {
+    throw new UnsafeUrlError('foreign_origin', 'refused a protocol-relative URL ("//host")');
+  }
+  return `${base.href}/${assertSafePath(input)}`;
+}
