@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { SandboxEnv } from './env.js';
 import { SANDBOX_KEYS } from './keys.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { detail, readJson, rejectOtherMethods } from './responses.js';
 import type { SandboxState } from './state.js';
 import type { SandboxFault, SandboxMaintenance } from './types.js';
@@ -15,14 +15,12 @@ import { isPlainObject } from './validation.js';
 export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   const { options, store } = state;
-  const jsonLimit = bodyLimit({
-    maxSize: options.maxBodyBytes,
-    onError: (c) => detail(c, 413, 'Request body is too large.'),
-  });
-  const uploadLimit = bodyLimit({
-    maxSize: options.maxUploadBytes,
-    onError: (c) => detail(c, 413, 'File too large.', { code: 'file_too_large' }),
-  });
+  const jsonLimit = bodyLimit(options.maxBodyBytes, (c) =>
+    c.json({ detail: 'Request body is too large.' }, 413),
+  );
+  const uploadLimit = bodyLimit(options.maxUploadBytes, (c) =>
+    c.json({ detail: 'File too large.', code: 'file_too_large' }, 413),
+  );
 
   app.get('/', (c) =>
     c.json({

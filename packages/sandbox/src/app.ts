@@ -1,8 +1,8 @@
 import { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { adminRoutes } from './admin.js';
 import type { SandboxEnv } from './env.js';
 import { auth } from './middleware/auth.js';
+import { bodyLimit } from './middleware/body-limit.js';
 import { corsPolicy } from './middleware/cors.js';
 import { faults } from './middleware/faults.js';
 import { requestLog } from './middleware/log.js';
@@ -38,11 +38,9 @@ export function createApp(state: SandboxState): Hono<SandboxEnv> {
   app.use('*', corsPolicy(options.corsOrigins));
   app.use(
     api,
-    bodyLimit({
-      maxSize: options.maxBodyBytes,
-      onError: (c) =>
-        detail(c, 413, `Request body is too large: the limit is ${options.maxBodyBytes} bytes.`),
-    }),
+    bodyLimit(options.maxBodyBytes, (c) =>
+      detail(c, 413, `Request body is too large: the limit is ${options.maxBodyBytes} bytes.`),
+    ),
   );
   app.use(api, maintenance(state.maintenance, { exempt: isHealthCheck }));
   app.use(api, faults(state.faults, state.delays));

@@ -1,0 +1,76 @@
+import { afterEach, beforeEach } from 'vitest';
+import { type Sandbox, type SandboxOptions, startSandbox } from '../src/index.js';
+
+/** Starts a fresh sandbox on a free port before each test and closes it after. */
+export function useSandbox(options: SandboxOptions = {}): { readonly sandbox: Sandbox } {
+  let current: Sandbox | undefined;
+  beforeEach(async () => {
+    current = await startSandbox({ port: 0, ...options });
+  });
+  afterEach(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  return {
+    get sandbox() {
+      if (!current) throw new Error('useSandbox: no sandbox outside a test');
+      return current;
+    },
+  };
+}
+
+/** Options of {@link call}: `key` defaults to the admin key (`null` sends none), `json` is sent as the body. */
+export interface CallInit extends Omit<RequestInit, 'body'> {
+  key?: string | null;
+  json?: unknown;
+  body?: BodyInit;
+}
+
+/** A request to the sandbox API (`path` under `/api/v1`, or an absolute URL). */
+export function call(sandbox: Sandbox, path: string, init: CallInit = {}): Promise<Response> {
+  const { key = sandbox.keys.admin, json, headers, ...rest } = init;
+  const merged = new Headers(headers);
+  if (key !== null) merged.set('X-Avala-Api-Key', key);
+  if (json !== undefined) merged.set('Content-Type', 'application/json');
+  const url = path.startsWith('http') ? path : `${sandbox.apiUrl}${path}`;
+  return fetch(url, {
+    ...rest,
+    headers: merged,
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+  });
+}
+
+/** A request to the chaos routes under `/__sandbox`. */
+export function admin(
+  sandbox: Sandbox,
+  method: string,
+  path: string,
+  json?: unknown,
+): Promise<Response> {
+  return fetch(`${sandbox.url}/__sandbox${path}`, {
+    method,
+    ...(json !== undefined
+      ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json) }
+      : {}),
+  });
+}
+
+/** A clock tests move by hand (the `now` option). */
+export function manualClock(start = Date.parse('2026-03-01T12:00:00Z')) {
+  let time = start;
+  return {
+    now: () => time,
+    advance(ms: number) {
+      time += ms;
+    },
+  };
+}
+
+/** The dataset body that passes validation. */
+export const validDataset = (name = 'New dataset') => ({
+  name,
+  description: 'Created by a test.',
+  visibility: 'public',
+  filters: { split: 'train' },
+  items: [{ weight: 0.5 }, { weight: 1 }],
+});
