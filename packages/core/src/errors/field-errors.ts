@@ -37,7 +37,7 @@ const MAX_NODES = 20_000;
  */
 export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors {
   const out: FlatFieldErrors = { fieldErrors: {}, nonFieldErrors: [] };
-  const state = { messages: 0, nodes: 0 };
+  const state = { messages: 0, nodes: 0, paths: 0 };
 
   const add = (path: string, message: string): void => {
     const text = message.trim();
@@ -48,8 +48,14 @@ export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors 
     } else {
       const list = out.fieldErrors[path];
       if (list) list.push(clipped);
-      else if (Object.keys(out.fieldErrors).length < MAX_PATHS) out.fieldErrors[path] = [clipped];
-      else return;
+      else if (state.paths < MAX_PATHS) {
+        out.fieldErrors[path] = [clipped];
+        state.paths += 1;
+      } else {
+        // No room for another field: stop walking, the rest could not be kept anyway.
+        state.nodes = MAX_NODES + 1;
+        return;
+      }
     }
     state.messages += 1;
   };

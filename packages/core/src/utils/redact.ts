@@ -86,11 +86,14 @@ function redactNode(
     return out;
   }
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) {
+  // `for…in` rather than `Object.entries`, so a huge object is not copied before the cut.
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
     if (budget.nodes > MAX_NODES) {
       out['…'] = '[truncated]';
       break;
     }
+    const item: unknown = (value as Record<string, unknown>)[key];
     out[redactString(key)] = isSecretName(key)
       ? REDACTED
       : redactNode(item, depth + 1, budget, seen);

@@ -476,3 +476,32 @@ describe('headers on the error', () => {
     expect(error.rateLimit).toBeUndefined();
   });
 });
+
+describe('bounded work on huge bodies (already parsed by ky)', () => {
+  it('keeps at most 200 field paths of a 50 000-field body, and a ≤ 500-char message', () => {
+    const body = Object.fromEntries(
+      Array.from({ length: 50_000 }, (_, i) => [`field${i}`, ['bad value']]),
+    );
+    const error = errorFromHttp({ status: 400, body });
+    expect(Object.keys(error.fieldErrors)).toHaveLength(200);
+    expect(error.fieldErrors.field0).toEqual(['bad value']);
+    expect(error.message.length).toBeLessThanOrEqual(500);
+  });
+
+  it('walks a 200 000-entry list without keeping more than it can use', () => {
+    const items = Array.from({ length: 200_000 }, (_, i) => (i % 2 ? {} : { weight: ['bad'] }));
+    const error = errorFromHttp({ status: 400, body: { items } });
+    expect(error.fieldErrors['items.0.weight']).toEqual(['bad']);
+    expect(Object.keys(error.fieldErrors).length).toBeLessThanOrEqual(200);
+    expect(Array.isArray((error.body as { items: unknown[] }).items)).toBe(true);
+  });
+
+  it('survives nesting 5 000 levels deep', () => {
+    let deep: unknown = ['too deep'];
+    for (let i = 0; i < 5000; i += 1) deep = { a: deep };
+    const error = errorFromHttp({ status: 400, body: deep });
+    expect(error.kind).toBe('bad_request');
+    expect(error.fieldErrors).toEqual({});
+    expect(error.message).toBe('Bad Request (400)');
+  });
+});

@@ -167,3 +167,11 @@ describe('AvalaError redaction (SPEC §5)', () => {
     expectNoKey(error);
   });
 });
+
+describe('redaction is stable', () => {
+  it('redacting twice changes nothing', () => {
+    const once = redactString(`a ${KEY} b`);
+    expect(redactString(once)).toBe(once);
+    expect(redactUrl(redactUrl(`/x?token=${KEY}`))).toBe('/x?token=***');
+  });
+});
