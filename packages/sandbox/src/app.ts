@@ -53,6 +53,7 @@ export function createApp(state: SandboxState): Hono<SandboxEnv> {
   app.route(API_PREFIX, exportRoutes(state));
   app.route(API_PREFIX, uploadRoutes(state));
   app.route('/__sandbox', adminRoutes(state));
+  app.get('/__sandbox/', (c) => c.redirect('/__sandbox'));
 
   app.notFound(notFound);
   app.onError((error, c) => {
