@@ -63,9 +63,13 @@ export function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
-/** Whether text looks like HTML/XML rather than something a person should read. */
+// Tags that only appear in markup pages, so a message like "expected <int>" is still shown.
+const MARKUP_TAG =
+  /<\/?(!doctype|html|head|body|title|meta|div|span|p|br|hr|h[1-6]|pre|code|b|i|a|ul|li|table|center|script|style)\b[^>]*>/i;
+
+/** Whether text looks like HTML/XML (starts with `<` or holds page tags), not prose for a person. */
 export function looksLikeMarkup(text: string): boolean {
-  return /^\s*</.test(text) || /<\/?[a-z][\w-]*(\s[^>]*)?>/i.test(text);
+  return /^\s*</.test(text) || MARKUP_TAG.test(text);
 }
 
 /** Redacts, flattens to one line and cuts `text` to {@link MAX_MESSAGE_LENGTH} (with `…`). */

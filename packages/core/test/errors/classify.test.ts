@@ -398,6 +398,11 @@ describe('message rules', () => {
     expect(error.message).toBe('Bad Gateway (502)');
   });
 
+  it('keeps a detail that merely mentions angle brackets', () => {
+    const error = errorFromHttp({ status: 400, body: { detail: 'Expected <int>, got "a".' } });
+    expect(error.message).toBe('Expected <int>, got "a".');
+  });
+
   it("appends a proxy's short plain-text body to the status line", () => {
     expect(errorFromHttp({ status: 502, body: 'upstream connect error' }).message).toBe(
       'Bad Gateway (502): upstream connect error',
