@@ -9,8 +9,8 @@ type Condition = 'rate_limited' | 'service_unavailable' | 'offline';
  * 429s raises one notice, and the next success clears it with one `recovered`.
  */
 export class ConditionTracker {
-  /** Active conditions and, when the server said, the epoch ms they are expected to end. */
-  readonly #active = new Map<Condition, number | undefined>();
+  /** Conditions reported and not yet ended by a success. */
+  readonly #active = new Set<Condition>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -22,13 +22,10 @@ export class ConditionTracker {
     const condition = conditionOf(error);
     if (!condition) return undefined;
     const now = this.#now();
+    // Already reported: the notice stands until a success ends the condition.
+    if (this.#active.has(condition)) return undefined;
     const until = untilOf(error, condition, now);
-    if (this.#active.has(condition)) {
-      const previous = this.#active.get(condition);
-      // Still inside the announced window (or no window was given): already reported.
-      if (previous === undefined || previous > now) return undefined;
-    }
-    this.#active.set(condition, until);
+    this.#active.add(condition);
     if (condition === 'rate_limited') return { type: 'rate_limited', until: until ?? now, error };
     if (condition === 'service_unavailable') return { type: 'service_unavailable', until, error };
     return { type: 'offline', error };
@@ -37,7 +34,7 @@ export class ConditionTracker {
   /** The `recovered` events a successful response raises (one per active condition). */
   succeeded(): AvalaEvent[] {
     if (this.#active.size === 0) return [];
-    const events: AvalaEvent[] = [...this.#active.keys()].map((from) => ({
+    const events: AvalaEvent[] = [...this.#active].map((from) => ({
       type: 'recovered',
       from,
     }));

@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { type AvalaError, defaultRetryPolicy, InvalidResponseError } from '../../src/index.js';
+import { clientFor, failureOf, sandboxFor, statuses } from './harness.js';
+
+const Dataset = z.object({
+  uid: z.string(),
+  name: z.string(),
+  visibility: z.enum(['private', 'public']),
+});
+
+describe('JSON in and out', () => {
+  it('sends a JSON body and parses the JSON answer', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+
+    const created = await client.post('/datasets/', {
+      json: { name: 'Cats', visibility: 'public', description: 'Cats on sofas' },
+      schema: Dataset,
+    });
+
+    expect(created).toMatchObject({ name: 'Cats', visibility: 'public' });
+    expect(statuses(sandbox)).toEqual([201]);
+  });
+
+  it('parses the body with a schema (its output, transforms included)', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+    const [first] = (
+      await client.get<{ results: { uid: string }[] }>('/datasets/', {
+        searchParams: { limit: 1 },
+      })
+    ).results;
+    const Shouting = Dataset.transform((d) => ({ ...d, name: d.name.toUpperCase() }));
+
+    const dataset = await client.get(['datasets', first?.uid ?? ''], { schema: Shouting });
+
+    expect(dataset.name).toBe(dataset.name.toUpperCase());
+  });
+
+  it('turns a body that fails the schema into invalid_response with the issues, not retried', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+    const Wrong = z.object({ results: z.array(z.object({ uid: z.number() })) });
+
+    const error = (await failureOf(
+      client.get('/datasets/', { searchParams: { limit: 1 }, schema: Wrong }),
+    )) as InvalidResponseError;
+
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error).toMatchObject({ kind: 'invalid_response', status: 200, attempts: 1 });
+    expect(error.issues[0]?.path).toEqual(['results', 0, 'uid']);
+    expect(statuses(sandbox)).toEqual([200]);
+  });
+
+  it('turns a 2xx that is not JSON into invalid_response', async () => {
+    const { client } = clientFor(undefined, {
+      baseUrl: 'https://api.example.test/api/v1',
+      rateLimit: false,
+      fetch: async () =>
+        new Response('<html>Welcome to the captive portal</html>', {
+          status: 200,
+          headers: { 'content-type': 'text/html' },
+        }),
+    });
+
+    const error = (await failureOf(client.get('/datasets/'))) as AvalaError;
+
+    expect(error).toMatchObject({ kind: 'invalid_response', status: 200, attempts: 1 });
+    expect(error.body).toContain('captive portal');
+  });
+
+  it('resolves a 204 to undefined', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+    const created = await client.post<{ uid: string }>('/datasets/', { json: { name: 'Doomed' } });
+
+    await expect(client.delete(['datasets', created.uid])).resolves.toBeUndefined();
+    expect(statuses(sandbox)).toEqual([201, 204]);
+  });
+
+  it('classifies an API error (409 with the DRF body) and emits one error event', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox);
+    await client.post('/datasets/', { json: { name: 'Twice' } });
+
+    const error = (await failureOf(
+      client.post('/datasets/', { json: { name: 'Twice' } }),
+    )) as AvalaError;
+
+    expect(error).toMatchObject({ kind: 'conflict', status: 409, method: 'POST', attempts: 1 });
+    expect(events.filter((event) => event.type === 'error')).toEqual([{ type: 'error', error }]);
+  });
+
+  it('puts 400 field errors on the error for forms', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+
+    const error = (await failureOf(
+      client.post('/datasets/', { json: { visibility: 'secret', filters: { split: 'x' } } }),
+    )) as AvalaError;
+
+    expect(error.kind).toBe('bad_request');
+    expect(Object.keys(error.fieldErrors)).toEqual(
+      expect.arrayContaining(['name', 'visibility', 'filters.split']),
+    );
+  });
+});
+
+describe('events', () => {
+  it('reports request, response, retry and error in order', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox, {
+      retry: { baseDelayMs: 1, maxDelayMs: 5, limit: 1 },
+    });
+    sandbox.injectFault({ type: 'status', status: 502, count: 2 });
+
+    await failureOf(client.get('/datasets/'));
+
+    expect(events.map((event) => event.type)).toEqual([
+      'request',
+      'response',
+      'retry',
+      'request',
+      'response',
+      'error',
+    ]);
+    expect(events[1]).toMatchObject({ status: 502, attempt: 1, rateLimit: { limit: 100 } });
+    expect(events[2]).toMatchObject({ attempt: 1, delayMs: expect.any(Number) });
+    expect(events[3]).toMatchObject({ attempt: 2 });
+  });
+
+  it('raises rate_limited once for a run of 429s and recovered once after the success', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox, { rateLimit: false });
+    sandbox.injectFault({ type: 'status', status: 429, retryAfterS: 0, count: 3 });
+
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+
+    const notices = events.filter((event) =>
+      ['rate_limited', 'service_unavailable', 'offline', 'recovered'].includes(event.type),
+    );
+    expect(notices).toEqual([
+      {
+        type: 'rate_limited',
+        until: expect.any(Number),
+        error: expect.objectContaining({ status: 429 }),
+      },
+      { type: 'recovered', from: 'rate_limited' },
+    ]);
+  });
+
+  it('raises service_unavailable with the announced end of a maintenance', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox, { rateLimit: false });
+    sandbox.setMaintenance({ retryAfterS: 120 });
+
+    const before = Date.now();
+    const error = (await failureOf(client.get('/datasets/'))) as AvalaError;
+
+    expect(error).toMatchObject({ kind: 'service_unavailable', retryAfterMs: 120_000 });
+    const notice = events.find((event) => event.type === 'service_unavailable');
+    expect(notice).toMatchObject({ until: expect.any(Number) });
+    expect((notice as { until: number }).until).toBeGreaterThanOrEqual(before + 120_000);
+  });
+
+  it('a listener that throws breaks neither the request nor other listeners', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox, {
+      onEvent: () => {
+        throw new Error('toast crashed');
+      },
+    });
+    const seen: string[] = [];
+    client.subscribe(() => {
+      throw new Error('me too');
+    });
+    const stop = client.subscribe((event) => seen.push(event.type));
+
+    await expect(client.get('/health/')).resolves.toEqual({ status: 'ok' });
+    stop();
+    await client.get('/health/');
+
+    expect(seen).toEqual(['request', 'response']);
+    expect(events.filter((event) => event.type === 'request')).toHaveLength(2);
+  });
+
+  it('forwards the governor queued/released events and exposes its state', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox, {
+      rateLimit: { broadcastChannel: false, initialConcurrency: 1 },
+    });
+
+    await Promise.all([client.get('/health/'), client.get('/health/'), client.get('/health/')]);
+
+    expect(events.some((event) => event.type === 'queued')).toBe(true);
+    expect(events.some((event) => event.type === 'released')).toBe(true);
+    expect(client.rateLimit).toMatchObject({ queued: 0, inFlight: 0 });
+  });
+});
+
+describe('client surface', () => {
+  it('exposes the normalised retry policy and base URL', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, { retry: { limit: 1 } });
+
+    expect(client.retryPolicy).toEqual({ ...defaultRetryPolicy, limit: 1 });
+    expect(client.baseUrl).toBe(sandbox.apiUrl);
+  });
+
+  it('retry: false on the client turns retries off, rateLimit: false the governor', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, { retry: false, rateLimit: false });
+    sandbox.injectFault({ type: 'status', status: 500 });
+
+    expect(client.retryPolicy).toBe(false);
+    await failureOf(client.get('/datasets/'));
+    expect(statuses(sandbox)).toEqual([500]);
+    expect(client.rateLimit).toEqual({ queued: 0, inFlight: 0 });
+  });
+
+  it('refuses an invalid timeout or policy at creation', async () => {
+    const sandbox = await sandboxFor();
+    expect(() => clientFor(sandbox, { timeoutMs: -1 })).toThrow(RangeError);
+    expect(() => clientFor(sandbox, { retry: { limit: 1.5 } })).toThrow(RangeError);
+  });
+});
