@@ -21,6 +21,8 @@ const defaultMarginMs = 250;
 const burstWindowMs = 1000;
 /** A 429 that says neither `Retry-After` nor a reset still means "not now": wait this long. */
 const unexplained429WaitMs = 1000;
+/** Another tab counts as active this long after its last message (see `#yielding`). */
+const peerActiveMs = 10_000;
 
 /** A request waiting in line for a pool slot or for the budget. */
 interface Waiter {
@@ -78,6 +80,14 @@ class RateLimitGovernor implements Governor {
   #blockedUntil: number | undefined;
   #timer: unknown;
   #timerAt: number | undefined;
+  /** When another tab last spoke on the channel. */
+  #peerSeenAt: number | undefined;
+  /**
+   * Set after a send while another tab is active: the next send waits for a fresh task, so
+   * that the other tab's `send` messages arrive in between and both count each other's
+   * sends. Without it, two tabs would each spend the whole remaining budget at once.
+   */
+  #yielding = false;
   #snapshot: RateLimitState | undefined;
   #notifying = false;
   #disposed = false;
@@ -131,7 +141,7 @@ class RateLimitGovernor implements Governor {
         waiter.holdsSlot = true;
       }
       // Only an empty line may be overtaken; otherwise FIFO puts the newcomer behind it.
-      if (this.#line.size === 0 && this.#openingAt(now) <= now) {
+      if (this.#line.size === 0 && !this.#yielding && this.#openingAt(now) <= now) {
         this.#grant(waiter, now);
         return;
       }
@@ -209,6 +219,9 @@ class RateLimitGovernor implements Governor {
     this.#burst.record(now);
     this.#inFlight++;
     this.#channel.post({ type: 'send', count: 1 });
+    if (this.#peerSeenAt !== undefined && now - this.#peerSeenAt < peerActiveMs) {
+      this.#yielding = true;
+    }
     this.#detach(waiter);
     if (waiter.waited) {
       this.#emit({
@@ -292,6 +305,7 @@ class RateLimitGovernor implements Governor {
   #receive(message: BudgetMessage): void {
     if (this.#disposed) return;
     const now = this.#now();
+    this.#peerSeenAt = now;
     switch (message.type) {
       case 'send':
         this.#budget.recordOtherSends(message.count);
@@ -333,7 +347,7 @@ class RateLimitGovernor implements Governor {
     if (this.#disposed) return;
     const now = this.#now();
     let opening = this.#openingAt(now);
-    while (this.#line.size > 0 && opening <= now) {
+    while (this.#line.size > 0 && !this.#yielding && opening <= now) {
       const place = this.#line.shift();
       if (!place) break;
       this.#queued--;
@@ -360,6 +374,8 @@ class RateLimitGovernor implements Governor {
   /** Keeps one timer: for the next opening, or, when idle, for the state to catch up with time. */
   #schedule(now: number, opening: number): void {
     let at = this.#line.size > 0 ? opening : Number.POSITIVE_INFINITY;
+    // A fresh task ends the yield whatever else the line waits for (see `#yielding`).
+    if (this.#line.size > 0 && this.#yielding) at = now;
     if (this.#line.size === 0) {
       if (this.#blockedUntil !== undefined) at = this.#blockedUntil;
       const { resetAt } = this.#budget;
@@ -378,6 +394,7 @@ class RateLimitGovernor implements Governor {
       () => {
         this.#timer = undefined;
         this.#timerAt = undefined;
+        this.#yielding = false;
         this.#pump();
       },
       Math.max(0, at - now),
