@@ -9,11 +9,14 @@ import { useAvalaInfiniteQuery, useAvalaMutation, useAvalaQuery } from '@avala-f
 export interface Dataset {
   uid: string;
   name: string;
+  slug?: string;
   visibility: 'private' | 'public';
   description?: string;
-  filters?: { split?: string };
-  items?: { name?: string; weight: number }[];
+  filters?: { split: string | null };
+  items?: { weight: number }[];
+  item_count?: number;
   created_at?: string;
+  updated_at?: string;
 }
 
 /** What the "New dataset" form sends. */
@@ -22,27 +25,31 @@ export interface NewDataset {
   visibility: string;
   description: string;
   filters: { split: string };
-  items: { name: string; weight: number }[];
+  items: { weight: number }[];
 }
 
-/** A project; `plan` decides whether auto-labelling is allowed. */
+/** A project; `auto_label_available` says whether its plan includes auto-labelling. */
 export interface Project {
   uid: string;
   name: string;
-  plan?: string;
+  description?: string;
+  task_type?: string;
+  auto_label_available?: boolean;
 }
 
-/** An export job; it runs for a while, then `finished`. */
+/** An export job; it runs for a while, then `finished` (or `cancelled`). */
 export interface ExportJob {
   uid: string;
-  status: string;
+  status: 'pending' | 'running' | 'finished' | 'cancelled' | string;
   dataset?: string;
   format?: string;
   created_at?: string;
+  /** Where a finished export can be downloaded. */
+  download_url?: string | null;
 }
 
 /** Page size of the datasets list: small, so "Load more" has pages to fetch. */
-export const DATASETS_PAGE_SIZE = 5;
+export const DATASETS_PAGE_SIZE = 10;
 
 /** The datasets list, a cursor page at a time. */
 export function useDatasets() {
@@ -51,7 +58,7 @@ export function useDatasets() {
 
 /** One dataset; a 404 becomes the not-found page. */
 export function useDataset(uid: string) {
-  return useAvalaQuery<Dataset>(['datasets', uid, '']);
+  return useAvalaQuery<Dataset>(['datasets', uid]);
 }
 
 /** Creates a dataset; 400/409 go into the form. */
@@ -68,7 +75,7 @@ export function useProjects() {
 export function useAutoLabel() {
   return useAvalaMutation<unknown, string>({
     method: 'POST',
-    path: (uid) => ['projects', uid, 'auto-label', ''],
+    path: (uid) => ['projects', uid, 'auto-label'],
     json: () => ({}),
   });
 }
@@ -83,7 +90,7 @@ export function useStartExport() {
 
 /** An export's status, polled until it is done. */
 export function useExportJob(uid: string) {
-  return useAvalaQuery<ExportJob>(['exports', uid, ''], {
+  return useAvalaQuery<ExportJob>(['exports', uid], {
     refetchInterval: (query) => (isRunning(query.state.data) ? 1000 : false),
   });
 }
@@ -92,7 +99,7 @@ export function useExportJob(uid: string) {
 export function useCancelExport() {
   return useAvalaMutation<ExportJob, string>({
     method: 'POST',
-    path: (uid) => ['exports', uid, 'cancel', ''],
+    path: (uid) => ['exports', uid, 'cancel'],
     json: () => ({}),
   });
 }

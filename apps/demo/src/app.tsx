@@ -1,16 +1,8 @@
-import { createAvalaClient } from '@avala-fetch/core';
 import { AvalaProvider } from '@avala-fetch/react';
-import { QueryClient } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useState } from 'react';
 import { Header } from './components/Header.js';
 import { Banners, Toasts, useRecoveredToasts } from './components/Notices.js';
-import {
-  apiBaseUrl,
-  apiKeyFor,
-  type KeyChoice,
-  storedKeyChoice,
-  storeKeyChoice,
-} from './config.js';
+import { type KeyChoice, storedKeyChoice, storeKeyChoice } from './config.js';
 import { type Route, useRoute } from './router.js';
 import { ChaosScreen } from './screens/ChaosScreen.js';
 import { DatasetDetail } from './screens/DatasetDetail.js';
@@ -18,48 +10,48 @@ import { DatasetsScreen } from './screens/DatasetsScreen.js';
 import { ExportsScreen } from './screens/ExportsScreen.js';
 import { NotFoundPage } from './screens/NotFoundPage.js';
 import { ProjectsScreen } from './screens/ProjectsScreen.js';
+import { demoSession } from './session.js';
 
 /**
- * The whole demo. Switching keys builds a new client and a new query cache: another key
- * may see other data and has its own rate-limit budget, and its notices start fresh.
+ * The whole demo. Switching keys (or resetting from the Chaos screen) starts a new session:
+ * a new client and query cache, since another key sees other data and has its own
+ * rate-limit budget, and its notices start fresh.
  */
 export function App() {
   const route = useRoute();
   const [keyChoice, setKeyChoice] = useState<KeyChoice>(storedKeyChoice);
+  const [generation, setGeneration] = useState(0);
   const recovered = useRecoveredToasts();
-
-  const { client, queryClient } = useMemo(() => {
-    const apiKey = apiKeyFor(keyChoice);
-    return {
-      // In real-API mode there is no key here: the dev server's proxy adds it.
-      client: createAvalaClient({ baseUrl: apiBaseUrl(), ...(apiKey ? { apiKey } : {}) }),
-      queryClient: new QueryClient(),
-    };
-  }, [keyChoice]);
+  const session = demoSession(keyChoice, generation);
 
   const changeKey = (choice: KeyChoice) => {
     storeKeyChoice(choice);
     setKeyChoice(choice);
+    recovered.clear();
+  };
+  const reset = () => {
+    setGeneration((n) => n + 1);
+    recovered.clear();
   };
 
   return (
     <AvalaProvider
-      client={client}
-      queryClient={queryClient}
+      client={session.client}
+      queryClient={session.queryClient}
       onNotice={recovered.onNotice}
-      key={keyChoice}
+      key={session.id}
     >
       <Header route={route} keyChoice={keyChoice} onKeyChange={changeKey} />
       <Banners />
       <main>
-        <Screen route={route} />
+        <Screen route={route} onReset={reset} />
       </main>
       <Toasts recovered={recovered.toasts} onDismissRecovered={recovered.dismiss} />
     </AvalaProvider>
   );
 }
 
-function Screen({ route }: { route: Route }) {
+function Screen({ route, onReset }: { route: Route; onReset: () => void }) {
   switch (route.name) {
     case 'datasets':
       return <DatasetsScreen />;
@@ -70,7 +62,7 @@ function Screen({ route }: { route: Route }) {
     case 'exports':
       return <ExportsScreen />;
     case 'chaos':
-      return <ChaosScreen />;
+      return <ChaosScreen onReset={onReset} />;
     case 'not-found':
       return <NotFoundPage what="Page" detail={undefined} />;
   }

@@ -1,9 +1,11 @@
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DemoHarness, startDemo } from './harness.js';
 
 let demo: DemoHarness;
-let page: Page | undefined;
+// One page for the whole file: each test starts from the app's own reset instead of a
+// reload, which keeps the suite fast.
+let page: Page;
 
 beforeAll(async () => {
   demo = await startDemo({
@@ -12,23 +14,19 @@ beforeAll(async () => {
     // Roomy limits: only the export-concurrency rule should answer 429 here.
     rateLimit: { limit: 1000, burst: 200 },
   });
+  page = await demo.open('#/datasets');
 });
 
 afterAll(async () => {
   await demo?.close();
 });
 
-beforeEach(() => {
-  demo.sandbox.reset();
+beforeEach(async () => {
+  await demo.reset(page);
 });
 
-afterEach(async () => {
-  await page?.context().close();
-  page = undefined;
-});
-
-async function open(hash?: string): Promise<Page> {
-  page = await demo.open(hash);
+async function open(hash: string): Promise<Page> {
+  await demo.go(page, hash);
   return page;
 }
 
@@ -112,9 +110,12 @@ describe('keys', () => {
 describe('projects', () => {
   it('shows the plan-gated 403 inline with its documentation link', async () => {
     const page = await open('#/projects');
-    const list = page.getByTestId('projects-list');
-    await list.getByRole('button', { name: 'Auto-label' }).first().click();
-    const alert = list.getByRole('alert').first();
+    const gated = page
+      .getByTestId('projects-list')
+      .getByRole('listitem')
+      .filter({ hasText: 'not in plan' });
+    await gated.getByRole('button', { name: 'Auto-label' }).click();
+    const alert = gated.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toContain('plan_insufficient');
     expect(await alert.getByRole('link').getAttribute('href')).toMatch(/^https?:\/\//);
@@ -134,7 +135,6 @@ describe('exports', () => {
   });
 
   it('shows the 409 inline when a finished export is cancelled', async () => {
-    demo.sandbox.reset();
     const page = await open('#/exports');
     await page.getByRole('button', { name: 'Start an export' }).click();
     const row = page.getByTestId('export-row').first();

@@ -24,6 +24,14 @@ export interface DemoHarness {
   url: string;
   /** A fresh page (own storage) on `hash`, with the demo rendered. */
   open(hash?: string): Promise<Page>;
+  /**
+   * Puts an open page back to the start without reloading it (a reload costs seconds on a
+   * busy machine): the admin key, then the Chaos screen's reset, which resets the sandbox
+   * and gives the app a new client, query cache and notices.
+   */
+  reset(page: Page): Promise<void>;
+  /** Goes to a screen by its hash, as a link click would. */
+  go(page: Page, hash: string): Promise<void>;
   /** Saves a full-page PNG of `page` as `screenshots/<name>.png`. */
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +79,18 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
       await page.goto(`${url}${hash}`);
       await page.getByRole('heading', { name: 'avala-fetch demo' }).waitFor();
       return page;
+    },
+    async reset(page) {
+      await this.go(page, '#/chaos');
+      await page.getByTestId('key-switcher').selectOption('admin');
+      const reset = page.getByRole('button', { name: /^Reset the sandbox/ });
+      await reset.click();
+      await page.getByRole('button', { name: /^Reset the sandbox/, disabled: false }).waitFor();
+    },
+    async go(page, hash) {
+      await page.evaluate((target) => {
+        window.location.hash = target;
+      }, hash);
     },
     async screenshot(page, name) {
       await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });

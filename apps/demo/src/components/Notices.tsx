@@ -51,7 +51,9 @@ export function useRecoveredToasts() {
     [dismiss],
   );
 
-  return { toasts, dismiss, onNotice };
+  const clear = useCallback(() => setToasts([]), []);
+
+  return { toasts, dismiss, onNotice, clear };
 }
 
 const bannerKinds = new Set(['unauthorized', 'forbidden']);

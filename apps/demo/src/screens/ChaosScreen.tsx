@@ -1,6 +1,6 @@
 import type { AvalaEvent } from '@avala-fetch/core';
 import { useAvalaClient } from '@avala-fetch/react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useProbe } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
@@ -39,12 +39,11 @@ const faults: { label: string; explain: string; fault: ChaosFault }[] = [
  * The sandbox's switches: maintenance (503 → "retrying…" toast, then "recovered"), one-shot
  * faults on the next request, reset. The event stream shows what the client did about it.
  */
-export function ChaosScreen() {
+export function ChaosScreen({ onReset }: { onReset: () => void }) {
   const [maintenance, setMaintenanceOn] = useState(false);
   const [busy, setBusy] = useState(false);
   const [adminError, setAdminError] = useState<unknown>();
   const probe = useProbe(maintenance);
-  const queryClient = useQueryClient();
 
   const act = async (action: () => Promise<unknown>, thenProbe = true) => {
     setBusy(true);
@@ -110,11 +109,11 @@ export function ChaosScreen() {
                 act(async () => {
                   await resetSandbox();
                   setMaintenanceOn(false);
-                  await queryClient.resetQueries();
+                  onReset();
                 }, false)
               }
             >
-              Reset the sandbox
+              Reset the sandbox and the app
             </button>
             <button type="button" disabled={busy} onClick={() => void probe.refetch()}>
               Send GET /datasets/ now

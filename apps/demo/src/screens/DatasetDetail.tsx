@@ -37,7 +37,7 @@ export function DatasetDetail({ uid }: { uid: string }) {
           <dt>Items</dt>
           <dd>
             {dataset.items?.length ? (
-              dataset.items.map((item) => `${item.name ?? 'item'} (${item.weight})`).join(', ')
+              `${dataset.items.length}, weights ${dataset.items.map((item) => item.weight).join(', ')}`
             ) : (
               <span className="muted">none</span>
             )}

@@ -15,22 +15,25 @@ const empty: NewDataset = {
   visibility: 'private',
   description: '',
   filters: { split: 'train' },
-  items: [
-    { name: 'frame-001', weight: 0.5 },
-    { name: 'frame-002', weight: 0.5 },
-  ],
+  items: [{ weight: 0.5 }, { weight: 0.5 }],
 };
 
-/** Values the sandbox rejects on three fields at once, to show inline errors. */
-const invalid: NewDataset = {
+/** Values the sandbox rejects on three fields at once: field errors under each field. */
+const invalidFields: NewDataset = {
   name: '',
   visibility: 'private',
-  description: 'Has no name, an unknown split and a weight above 1.',
+  description: 'No name, an unknown split and a weight above 1.',
   filters: { split: 'holdout' },
-  items: [
-    { name: 'frame-001', weight: 0.4 },
-    { name: 'frame-002', weight: 1.5 },
-  ],
+  items: [{ weight: 0.4 }, { weight: 1.5 }],
+};
+
+/** Valid fields that break an object-level rule: a non-field error above the form. */
+const invalidObject: NewDataset = {
+  name: 'Public without a description',
+  visibility: 'public',
+  description: '',
+  filters: { split: 'val' },
+  items: [{ weight: 1 }],
 };
 
 /**
@@ -45,6 +48,12 @@ export function DatasetForm() {
   const create = useCreateDataset();
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [created, setCreated] = useState<{ uid: string; name: string }>();
+
+  const fill = (values: NewDataset) => {
+    setFormErrors([]);
+    setCreated(undefined);
+    reset(values);
+  };
 
   const onSubmit = handleSubmit((values) => {
     setFormErrors([]);
@@ -125,20 +134,7 @@ export function DatasetForm() {
           <legend>Items and weights (0 to 1)</legend>
           {items.fields.map((item, index) => (
             <div className="items-row" key={item.id}>
-              <Field
-                form={form}
-                name={`items.${index}.name`}
-                label={`Item ${index + 1} name`}
-                hiddenLabel
-              >
-                {(props) => <input {...props} {...register(`items.${index}.name`)} />}
-              </Field>
-              <Field
-                form={form}
-                name={`items.${index}.weight`}
-                label={`Item ${index + 1} weight`}
-                hiddenLabel
-              >
+              <Field form={form} name={`items.${index}.weight`} label={`Item ${index + 1} weight`}>
                 {(props) => (
                   <input
                     {...props}
@@ -159,13 +155,7 @@ export function DatasetForm() {
             </div>
           ))}
           <p>
-            <button
-              type="button"
-              className="link"
-              onClick={() =>
-                items.append({ name: `frame-00${items.fields.length + 1}`, weight: 0.5 })
-              }
-            >
+            <button type="button" className="link" onClick={() => items.append({ weight: 0.5 })}>
               Add an item
             </button>
           </p>
@@ -175,14 +165,11 @@ export function DatasetForm() {
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? 'Creating…' : 'Create dataset'}
           </button>
-          <button
-            type="button"
-            onClick={() => {
-              setFormErrors([]);
-              reset(invalid);
-            }}
-          >
+          <button type="button" onClick={() => fill(invalidFields)}>
             Fill with invalid values
+          </button>
+          <button type="button" onClick={() => fill(invalidObject)}>
+            Fill: public, no description
           </button>
           {formState.isDirty && (
             <button type="button" className="link" onClick={() => reset(empty)}>
@@ -207,14 +194,12 @@ function Field<T extends FieldValues>({
   name,
   label,
   hint,
-  hiddenLabel,
   children,
 }: {
   form: UseFormReturn<T>;
   name: FieldPath<T>;
   label: string;
   hint?: string;
-  hiddenLabel?: boolean;
   children: (props: ControlProps) => React.ReactNode;
 }) {
   const id = `field-${name.replaceAll('.', '-')}`;
@@ -222,9 +207,7 @@ function Field<T extends FieldValues>({
   const describedBy = [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ');
   return (
     <div className="field">
-      <label htmlFor={id} className={hiddenLabel ? 'visually-hidden' : undefined}>
-        {label}
-      </label>
+      <label htmlFor={id}>{label}</label>
       {children({
         id,
         'aria-invalid': Boolean(message),

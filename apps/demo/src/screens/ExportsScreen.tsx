@@ -20,7 +20,7 @@ export function ExportsScreen() {
   const startExports = async (count: number) => {
     setStartError(undefined);
     const results = await Promise.allSettled(
-      Array.from({ length: count }, () => start.mutateAsync({ dataset, format: 'json' })),
+      Array.from({ length: count }, () => start.mutateAsync({ dataset, format: 'coco' })),
     );
     const started = results.flatMap((result) =>
       result.status === 'fulfilled' ? [result.value.uid] : [],
@@ -95,7 +95,12 @@ function ExportRow({ uid }: { uid: string }) {
     <li style={{ display: 'block' }} data-testid="export-row">
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span>
-          <code>{uid}</code> <span className={`pill ${tone}`}>{status}</span>
+          <code>{uid}</code> <span className={`pill ${tone}`}>{status}</span>{' '}
+          {job.data?.download_url && (
+            <a href={job.data.download_url} target="_blank" rel="noreferrer">
+              Download
+            </a>
+          )}
         </span>
         <button
           type="button"

@@ -1,4 +1,4 @@
-import { useAutoLabel, useProjects } from '../api.js';
+import { type Project, useAutoLabel, useProjects } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 
 /** Projects, each with the plan-gated "Auto-label" action and its structured 403. */
@@ -17,12 +17,7 @@ export function ProjectsScreen() {
       {projects.data && (
         <ul className="list card" data-testid="projects-list">
           {projects.data.results.map((project) => (
-            <ProjectRow
-              key={project.uid}
-              uid={project.uid}
-              name={project.name}
-              plan={project.plan}
-            />
+            <ProjectRow key={project.uid} project={project} />
           ))}
         </ul>
       )}
@@ -30,13 +25,17 @@ export function ProjectsScreen() {
   );
 }
 
-function ProjectRow({ uid, name, plan }: { uid: string; name: string; plan?: string }) {
+function ProjectRow({ project }: { project: Project }) {
+  const { uid, name, task_type, auto_label_available } = project;
   const autoLabel = useAutoLabel();
   return (
     <li style={{ display: 'block' }}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span>
-          <strong>{name}</strong> {plan && <span className="pill">{plan} plan</span>}
+          <strong>{name}</strong> {task_type && <span className="pill">{task_type}</span>}{' '}
+          {auto_label_available === false && (
+            <span className="pill pill--warn">auto-label not in plan</span>
+          )}
         </span>
         <button type="button" onClick={() => autoLabel.mutate(uid)} disabled={autoLabel.isPending}>
           {autoLabel.isPending ? 'Starting…' : 'Auto-label'}
