@@ -102,7 +102,7 @@ export interface SandboxLogEntry {
   path: string;
   /** The query string without `?`, when there was one. */
   query?: string;
-  /** Status sent (or that would have been sent); 0 for a dropped connection. */
+  /** Status sent; 0 for a dropped connection, 499 when the client left during a `delay` fault. */
   status: number;
   /** The `X-Avala-Api-Key` header as received, when there was one. */
   key?: string;
