@@ -27,7 +27,11 @@ export {
   type FailureContext,
   type InvalidResponseInput,
 } from './errors/create.js';
-export { type FlatFieldErrors, flattenFieldErrors } from './errors/field-errors.js';
+export {
+  type FlatFieldErrors,
+  type FlattenOptions,
+  flattenFieldErrors,
+} from './errors/field-errors.js';
 export {
   AbortedError,
   BadRequestError,

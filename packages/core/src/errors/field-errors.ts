@@ -30,12 +30,21 @@ const MAX_MESSAGES = 1000;
 const MAX_MESSAGE_CHARS = 1000;
 const MAX_NODES = 20_000;
 
+/** Options of {@link flattenFieldErrors}. */
+export interface FlattenOptions {
+  /** Puts the whole tree under this path. Default `''` (the root). */
+  prefix?: string;
+  /** Top-level keys to leave out (the envelope's `detail`, `code`, `doc_url`). */
+  skipTopLevel?: (key: string, value: unknown) => boolean;
+}
+
 /**
  * Flattens an error tree (an object of fields, a list, or a string) into `fieldErrors` by
- * dotted path and top-level `nonFieldErrors`. `prefix` puts the whole tree under a path.
- * Non-string leaves (numbers, booleans, null) are ignored. Never throws.
+ * dotted path and top-level `nonFieldErrors`. Non-string leaves (numbers, booleans, null)
+ * are ignored. Never throws.
  */
-export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors {
+export function flattenFieldErrors(tree: unknown, options: FlattenOptions = {}): FlatFieldErrors {
+  const { prefix = '', skipTopLevel } = options;
   const out: FlatFieldErrors = { fieldErrors: {}, nonFieldErrors: [] };
   const state = { messages: 0, nodes: 0, paths: 0 };
 
@@ -90,6 +99,7 @@ export function flattenFieldErrors(tree: unknown, prefix = ''): FlatFieldErrors 
       if (state.nodes > MAX_NODES) return;
       if (!Object.hasOwn(node, key)) continue;
       const value: unknown = (node as Record<string, unknown>)[key];
+      if (depth === 0 && skipTopLevel?.(key, value)) continue;
       const isTopLevelNonField = path === '' && NON_FIELD_KEYS.has(key);
       walk(value, isTopLevelNonField ? '' : join(path, key), depth + 1);
     }

@@ -33,7 +33,8 @@ export interface ParsedErrorBody {
 /** Strings longer than this are not JSON-parsed (bounded work on huge text bodies). */
 const MAX_JSON_TEXT = 256 * 1024;
 
-const Envelope = z.looseObject({
+// `z.object` strips unknown keys without copying them: cheap on a body with many fields.
+const Envelope = z.object({
   detail: z.optional(z.unknown()),
   code: z.optional(z.unknown()),
   doc_url: z.optional(z.unknown()),
@@ -90,13 +91,11 @@ function parse(body: unknown): ParsedErrorBody {
   }
 
   // …else the field errors live in `detail` (an object or list) and/or at the root.
-  const root: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(envelope.data)) {
-    if (key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string')) continue;
-    root[key] = value;
-  }
   const fromDetail = flattenFieldErrors(detail);
-  const fromRoot = flattenFieldErrors(root);
+  const fromRoot = flattenFieldErrors(body, {
+    skipTopLevel: (key, value) =>
+      key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string'),
+  });
   parsed.nonFieldErrors = [...fromDetail.nonFieldErrors, ...fromRoot.nonFieldErrors];
   parsed.fieldErrors = { ...fromRoot.fieldErrors };
   for (const [path, messages] of Object.entries(fromDetail.fieldErrors)) {
