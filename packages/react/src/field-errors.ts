@@ -43,7 +43,7 @@ export function fieldErrorsOf(error: unknown): FieldErrorsView {
 export type SetFieldError<TName extends string = string> = (
   name: TName,
   error: { type: string; message: string },
-  options?: { shouldFocus?: boolean },
+  options?: { shouldFocus: boolean },
 ) => void;
 
 /** Options of {@link applyFieldErrors}. */

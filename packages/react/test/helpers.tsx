@@ -1,0 +1,75 @@
+import {
+  type AvalaClient,
+  type AvalaClientOptions,
+  type AvalaEvent,
+  createAvalaClient,
+} from '@avala-fetch/core';
+import type { Sandbox } from '@avala-fetch/sandbox';
+import { QueryClient } from '@tanstack/react-query';
+import { configure } from '@testing-library/react';
+import type { ReactNode } from 'react';
+import { AvalaProvider, type AvalaProviderProps } from '../src/index.js';
+
+// Real HTTP on a busy CI machine: give findBy*/waitFor more than the 1 s default before failing.
+configure({ asyncUtilTimeout: 5_000 });
+
+/** Tiny backoff so retried calls finish in milliseconds; the default limit (3) stays. */
+export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 10 } as const;
+
+/** The default policy's retry limit: an always-failing call makes `RETRY_LIMIT + 1` requests. */
+export const RETRY_LIMIT = 3;
+
+/** A client on the sandbox with the admin key, fast retries and no cross-tab channel. */
+export function createTestClient(
+  sandbox: Sandbox,
+  options: Partial<AvalaClientOptions> = {},
+): AvalaClient {
+  return createAvalaClient({
+    baseUrl: sandbox.apiUrl,
+    apiKey: sandbox.keys.admin,
+    retry: FAST_RETRY,
+    rateLimit: { broadcastChannel: false },
+    ...options,
+  });
+}
+
+/** A fresh QueryClient; `gcTime: Infinity` schedules no garbage-collection timers. */
+export function createTestQueryClient(gcTime = Number.POSITIVE_INFINITY): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { gcTime }, mutations: { gcTime } } });
+}
+
+/** A `wrapper` for render/renderHook: the provider under test. */
+export function providerWrapper(props: Omit<AvalaProviderProps, 'children'>) {
+  // Created once per test (not per render), so React keeps one provider across rerenders.
+  return ({ children }: { children: ReactNode }) => (
+    <AvalaProvider {...props}>{children}</AvalaProvider>
+  );
+}
+
+/** The requests the sandbox received whose path (under /api/v1) starts with `prefix`. */
+export function requestsTo(sandbox: Sandbox, prefix: string) {
+  return sandbox.log.filter((entry) => entry.path.startsWith(`/api/v1${prefix}`));
+}
+
+/** Records a client's events. */
+export function recordEvents(client: AvalaClient): AvalaEvent[] {
+  const events: AvalaEvent[] = [];
+  client.subscribe((event) => events.push(event));
+  return events;
+}
+
+/**
+ * A hand-written Standard Schema (the interface zod 4 implements), so the tests need no schema
+ * library: `pick` is the parser, `T` its output type.
+ */
+export function schemaOf<T>(pick: (value: unknown) => T) {
+  return {
+    '~standard': {
+      version: 1 as const,
+      vendor: 'test',
+      validate: (value: unknown) => ({ value: pick(value) }),
+      // Type-only: Standard Schema reads the output type from here.
+      types: undefined as unknown as { input: unknown; output: T },
+    },
+  };
+}

@@ -1,0 +1,88 @@
+import type { AvalaClient, Page } from '@avala-fetch/core';
+import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
+import type { QueryClient } from '@tanstack/react-query';
+import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { avalaInfiniteQueryOptions, useAvalaInfiniteQuery } from '../src/index.js';
+import {
+  createTestClient,
+  createTestQueryClient,
+  providerWrapper,
+  RETRY_LIMIT,
+  requestsTo,
+  schemaOf,
+} from './helpers.js';
+
+let sandbox: Sandbox;
+let client: AvalaClient;
+let queryClient: QueryClient;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, rateLimit: false });
+});
+afterAll(async () => {
+  await sandbox.close();
+});
+beforeEach(() => {
+  sandbox.reset();
+  client = createTestClient(sandbox);
+  queryClient = createTestQueryClient();
+});
+afterEach(() => {
+  cleanup();
+  queryClient.clear();
+});
+
+const DatasetName = schemaOf((value) => {
+  const { uid, name } = value as { uid: string; name: string };
+  return { uid, name };
+});
+
+describe('useAvalaInfiniteQuery', () => {
+  it('walks every page by following `next` until it is null', async () => {
+    const { count } = await client.get<Page<unknown>>('/datasets/', { searchParams: { limit: 1 } });
+    sandbox.clearLog();
+
+    const { result } = renderHook(
+      () => useAvalaInfiniteQuery('/datasets/', { limit: 4, schema: DatasetName }),
+      { wrapper: providerWrapper({ client, queryClient }) },
+    );
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    while (result.current.hasNextPage) {
+      await act(() => result.current.fetchNextPage());
+    }
+
+    const pages = result.current.data?.pages ?? [];
+    const items = pages.flatMap((page) => page.results);
+    expect(items).toHaveLength(count ?? -1);
+    expect(new Set(items.map((item) => item.uid)).size).toBe(items.length);
+    expect(Object.keys(items[0] ?? {})).toEqual(['uid', 'name']); // parsed by the schema
+    expect(pages.length).toBe(Math.ceil((count ?? 0) / 4));
+    expect(pages.at(-1)?.next).toBeNull();
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(pages.length);
+    expect(requestsTo(sandbox, '/datasets/')[1]?.query).toMatch(/cursor=/);
+  });
+
+  it('retries a failing next page by the policy, like a query', async () => {
+    const { result } = renderHook(() => useAvalaInfiniteQuery('/datasets/', { limit: 4 }), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    sandbox.injectFault({
+      type: 'status',
+      status: 502,
+      count: Number.POSITIVE_INFINITY,
+      path: '/datasets/',
+    });
+    sandbox.clearLog();
+    await act(() => result.current.fetchNextPage());
+    await waitFor(() => expect(result.current.isFetchNextPageError).toBe(true));
+    expect(result.current.error?.kind).toBe('server_error');
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(RETRY_LIMIT + 1);
+  });
+
+  it('keys the list apart from a plain GET of the same path', () => {
+    const definition = avalaInfiniteQueryOptions(client, '/datasets/', { limit: 4 });
+    expect(definition.queryKey).toEqual(['avala', 'GET', '/datasets/', { limit: 4 }, 'infinite']);
+  });
+});
