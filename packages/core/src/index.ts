@@ -54,6 +54,20 @@ export {
   UnexpectedStatusError,
 } from './errors/kinds.js';
 // The retry policy (SPEC §3): one set of decisions for ky (direct calls) and TanStack Query (hooks).
+// The proactive rate-limit governor (SPEC §2), usable on its own as well.
+export {
+  type AttemptOutcome,
+  type ChannelLike,
+  createGovernor,
+  defaultPools,
+  defaultRateLimitOptions,
+  type GovernedRequest,
+  type Governor,
+  type GovernorDeps,
+  type GovernorEvent,
+  normalizeRateLimitOptions,
+  type Permit,
+} from './governor/index.js';
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
 export { createRetryBudget, type RetryBudget } from './retry/budget.js';
 export {
