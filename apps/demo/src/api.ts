@@ -88,9 +88,10 @@ export function useStartExport() {
   });
 }
 
-/** An export's status, polled until it is done. */
-export function useExportJob(uid: string) {
+/** An export's status, polled every second while it runs (and while `poll` is on). */
+export function useExportJob(uid: string, poll: boolean) {
   return useAvalaQuery<ExportJob>(['exports', uid], {
+    enabled: poll,
     refetchInterval: (query) => (isRunning(query.state.data) ? 1000 : false),
   });
 }

@@ -131,6 +131,8 @@ describe('exports', () => {
     await toast.waitFor();
     expect(await toast.textContent()).toMatch(/\d+ s/);
     expect(await toast.count()).toBe(1);
+    // The five that got in are listed while the sixth waits.
+    await expect.poll(() => page.getByTestId('export-row').count()).toBe(5);
     await demo.screenshot(page, 'exports-rate-limited');
   });
 

@@ -66,11 +66,18 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
   });
   mkdirSync(screenshotDir, { recursive: true });
 
+  const go = async (page: Page, hash: string) => {
+    await page.evaluate((target) => {
+      window.location.hash = target;
+    }, hash);
+  };
+
   return {
     sandbox,
     vite,
     browser,
     url,
+    go,
     async open(hash = '#/datasets') {
       const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
       const page = await context.newPage();
@@ -81,16 +88,11 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
       return page;
     },
     async reset(page) {
-      await this.go(page, '#/chaos');
+      await go(page, '#/chaos');
       await page.getByTestId('key-switcher').selectOption('admin');
       const reset = page.getByRole('button', { name: /^Reset the sandbox/ });
       await reset.click();
       await page.getByRole('button', { name: /^Reset the sandbox/, disabled: false }).waitFor();
-    },
-    async go(page, hash) {
-      await page.evaluate((target) => {
-        window.location.hash = target;
-      }, hash);
     },
     async screenshot(page, name) {
       await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });

@@ -78,7 +78,9 @@ export function Banners() {
             <p className="banner__title">
               {notice.kind === 'unauthorized'
                 ? 'The API did not accept this key (401)'
-                : 'This key is not allowed to do that (403)'}
+                : 'code' in notice && notice.code === 'plan_insufficient'
+                  ? 'Not included in your plan (403)'
+                  : 'This key is not allowed to do that (403)'}
             </p>
             <p>
               {detailOf(notice)}{' '}

@@ -1,5 +1,5 @@
 import { useRateLimit } from '@avala-fetch/react';
-import { Countdown } from './Countdown.js';
+import { Countdown, useSecondsLeft } from './Countdown.js';
 
 /**
  * The key's rate-limit budget as the client's governor sees it, from the `X-RateLimit-*`
@@ -9,7 +9,7 @@ export function RateLimitMeter() {
   const state = useRateLimit();
   const { limit, remaining, resetAt, blockedUntil, queued, inFlight } = state;
   const known = limit !== undefined && remaining !== undefined && limit > 0;
-  const blocked = blockedUntil !== undefined && blockedUntil > Date.now();
+  const blocked = useSecondsLeft(blockedUntil) > 0;
 
   return (
     <section className="meter" aria-label="Rate limit" data-testid="rate-limit-meter">

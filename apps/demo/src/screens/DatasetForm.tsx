@@ -74,6 +74,15 @@ export function DatasetForm() {
     <section className="card" aria-labelledby="new-dataset-title">
       <h3 id="new-dataset-title">New dataset</h3>
       <form onSubmit={onSubmit} noValidate data-testid="dataset-form">
+        <p className="form-helpers">
+          Try:
+          <button type="button" className="link" onClick={() => fill(invalidFields)}>
+            Fill with invalid values
+          </button>
+          <button type="button" className="link" onClick={() => fill(invalidObject)}>
+            Public without a description
+          </button>
+        </p>
         {formErrors.length > 0 && (
           <div className="alert alert--error" role="alert" data-testid="form-errors">
             {formErrors.length === 1 ? (
@@ -164,12 +173,6 @@ export function DatasetForm() {
         <div className="form-actions">
           <button type="submit" className="primary" disabled={create.isPending}>
             {create.isPending ? 'Creating…' : 'Create dataset'}
-          </button>
-          <button type="button" onClick={() => fill(invalidFields)}>
-            Fill with invalid values
-          </button>
-          <button type="button" onClick={() => fill(invalidObject)}>
-            Fill: public, no description
           </button>
           {formState.isDirty && (
             <button type="button" className="link" onClick={() => reset(empty)}>

@@ -1,5 +1,12 @@
 import { useState } from 'react';
-import { isRunning, useCancelExport, useDatasets, useExportJob, useStartExport } from '../api.js';
+import {
+  type ExportJob,
+  isRunning,
+  useCancelExport,
+  useDatasets,
+  useExportJob,
+  useStartExport,
+} from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 
 const BURST = 6;
@@ -14,20 +21,25 @@ export function ExportsScreen() {
   const [chosen, setChosen] = useState('');
   const dataset = chosen || firstDatasets[0]?.uid || '';
   const start = useStartExport();
-  const [jobs, setJobs] = useState<string[]>([]);
+  const [jobs, setJobs] = useState<ExportJob[]>([]);
+  const [starting, setStarting] = useState(0);
   const [startError, setStartError] = useState<unknown>();
 
-  const startExports = async (count: number) => {
+  // Each job is listed as soon as it starts (in a burst the sixth may wait out a 429 while
+  // the first five run); status polling waits until every start has settled, since a 429
+  // pauses the key's requests anyway.
+  const startExports = (count: number) => {
     setStartError(undefined);
-    const results = await Promise.allSettled(
-      Array.from({ length: count }, () => start.mutateAsync({ dataset, format: 'coco' })),
-    );
-    const started = results.flatMap((result) =>
-      result.status === 'fulfilled' ? [result.value.uid] : [],
-    );
-    setJobs((current) => [...started.reverse(), ...current]);
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) setStartError(failed.reason);
+    setStarting((n) => n + count);
+    for (let n = 0; n < count; n++) {
+      start
+        .mutateAsync({ dataset, format: 'coco' })
+        .then(
+          (job) => setJobs((current) => [job, ...current]),
+          (error: unknown) => setStartError(error),
+        )
+        .finally(() => setStarting((n) => n - 1));
+    }
   };
 
   return (
@@ -64,7 +76,11 @@ export function ExportsScreen() {
           <button type="button" disabled={!dataset} onClick={() => startExports(BURST)}>
             Start {BURST} at once
           </button>
-          {start.isPending && <span className="muted">Starting…</span>}
+          {starting > 0 && (
+            <span className="muted" data-testid="starting">
+              Starting {starting}…
+            </span>
+          )}
         </div>
         {startError !== undefined && (
           <div style={{ marginTop: '0.75rem' }}>
@@ -76,8 +92,8 @@ export function ExportsScreen() {
         <section className="card">
           <h3>Started here</h3>
           <ul className="list" data-testid="exports-list">
-            {jobs.map((uid) => (
-              <ExportRow key={uid} uid={uid} />
+            {jobs.map((job) => (
+              <ExportRow key={job.uid} started={job} poll={starting === 0} />
             ))}
           </ul>
         </section>
@@ -86,18 +102,20 @@ export function ExportsScreen() {
   );
 }
 
-function ExportRow({ uid }: { uid: string }) {
-  const job = useExportJob(uid);
+function ExportRow({ started, poll }: { started: ExportJob; poll: boolean }) {
+  const uid = started.uid;
+  const job = useExportJob(uid, poll);
   const cancel = useCancelExport();
-  const status = job.data?.status ?? 'loading';
-  const tone = status === 'finished' ? 'pill--ok' : isRunning(job.data) ? 'pill--warn' : '';
+  const current = job.data ?? started;
+  const status = current.status;
+  const tone = status === 'finished' ? 'pill--ok' : isRunning(current) ? 'pill--warn' : '';
   return (
     <li style={{ display: 'block' }} data-testid="export-row">
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span>
           <code>{uid}</code> <span className={`pill ${tone}`}>{status}</span>{' '}
-          {job.data?.download_url && (
-            <a href={job.data.download_url} target="_blank" rel="noreferrer">
+          {current.download_url && (
+            <a href={current.download_url} target="_blank" rel="noreferrer">
               Download
             </a>
           )}

@@ -15,11 +15,13 @@ export function ProjectsScreen() {
       {projects.isPending && <p className="muted">Loading…</p>}
       {projects.isError && <ErrorMessage error={projects.error} title="Could not load projects" />}
       {projects.data && (
-        <ul className="list card" data-testid="projects-list">
-          {projects.data.results.map((project) => (
-            <ProjectRow key={project.uid} project={project} />
-          ))}
-        </ul>
+        <section className="card">
+          <ul className="list" data-testid="projects-list">
+            {projects.data.results.map((project) => (
+              <ProjectRow key={project.uid} project={project} />
+            ))}
+          </ul>
+        </section>
       )}
     </>
   );
