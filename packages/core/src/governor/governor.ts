@@ -19,6 +19,8 @@ import type {
 const defaultMarginMs = 250;
 /** The burst limit counts sends in a window of this length (the API's "per second"). */
 const burstWindowMs = 1000;
+/** Added to the burst window: the time a request may take to reach the server varies. */
+const burstMarginMs = 50;
 /** A 429 that says neither `Retry-After` nor a reset still means "not now": wait this long. */
 const unexplained429WaitMs = 1000;
 /** Another tab counts as active this long after its last message (see `#yielding`). */
@@ -101,7 +103,7 @@ class RateLimitGovernor implements Governor {
     this.#onEvent = deps.onEvent;
     this.#marginMs = deps.marginMs ?? defaultMarginMs;
     this.#budget = new Budget(options.initialConcurrency, this.#marginMs);
-    this.#burst = new BurstWindow(options.burstPerSecond, burstWindowMs, this.#marginMs);
+    this.#burst = new BurstWindow(options.burstPerSecond, burstWindowMs, burstMarginMs);
     this.#pools = new Pools<Waiter>(options.pools);
     this.#channel = new BudgetChannel(
       options.broadcastChannel,
@@ -449,7 +451,8 @@ class RateLimitGovernor implements Governor {
     const state: RateLimitState = { queued: this.#queued, inFlight: this.#inFlight };
     if (limit !== undefined) state.limit = limit;
     if (remaining !== undefined) state.remaining = remaining;
-    if (resetAt !== undefined) state.resetAt = resetAt;
+    // After a reset has passed, the old time would only mislead until the new one is known.
+    if (resetAt !== undefined && this.#budget.confirmed) state.resetAt = resetAt;
     if (this.#blockedUntil !== undefined) state.blockedUntil = this.#blockedUntil;
     return Object.freeze(state);
   }

@@ -59,8 +59,8 @@ export interface GovernorDeps {
   /** Receives `queued`/`released` events. */
   onEvent?: (event: GovernorEvent) => void;
   /**
-   * Waited past each window reset and each burst window, as the API states resets in whole
-   * seconds and requests take time to arrive. Default 250.
+   * Waited past each window reset before the next request goes, as the API states resets in
+   * whole seconds. Default 250.
    */
   marginMs?: number;
 }
