@@ -231,6 +231,13 @@ export class Store {
     return this.#exports.get(uid);
   }
 
+  /** The organization's export jobs in creation order, each with its position for cursors. */
+  listExports(organization: OrganizationId): Positioned<ExportJob>[] {
+    return [...this.#exports.values()]
+      .filter((job) => job.organization === organization)
+      .map((item, index) => ({ position: index + 1, item }));
+  }
+
   /** Every export job a key created. */
   exportsOf(key: string): ExportJob[] {
     return [...this.#exports.values()].filter((job) => job.key === key);

@@ -130,6 +130,18 @@ describe('exports', () => {
     });
   });
 
+  it("lists the organization's jobs with their current status", async () => {
+    const job = await (await start()).json();
+    clock.advance(1_000);
+    const page = await (await call(ctx.sandbox, '/exports/')).json();
+    expect(page).toMatchObject({ count: 1, next: null, previous: null });
+    expect(page.results).toEqual([expect.objectContaining({ uid: job.uid, status: 'finished' })]);
+    const other = await (
+      await call(ctx.sandbox, '/exports/', { key: ctx.sandbox.keys.otherOrg })
+    ).json();
+    expect(other.count).toBe(0);
+  });
+
   it("answers 404 for an unknown job and 403 for another organization's", async () => {
     expect((await call(ctx.sandbox, '/exports/nope/')).status).toBe(404);
     const job = await (await start()).json();

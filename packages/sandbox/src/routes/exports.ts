@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { SandboxEnv } from '../env.js';
 import { keyOf } from '../middleware/auth.js';
+import { paginate } from '../pagination.js';
 import { toRetryAfterSeconds } from '../rate-limiter.js';
 import {
   detail,
@@ -20,9 +21,9 @@ const exportFields = {
 };
 
 /**
- * `/exports/`: export jobs that finish by themselves after `exportDurationMs`. A key may
- * have `maxRunningExports` (5) jobs pending or running; one more answers 429 until the
- * oldest finishes.
+ * `/exports/`: list, create, get, cancel. Jobs finish by themselves after
+ * `exportDurationMs`. A key may have `maxRunningExports` (5) jobs pending or running; one
+ * more answers 429 until the oldest finishes.
  */
 export function exportRoutes({ store, options }: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
@@ -42,6 +43,13 @@ export function exportRoutes({ store, options }: SandboxState): Hono<SandboxEnv>
         status === 'finished' ? `${origin}/__sandbox/files/exports/${job.uid}.json` : null,
     };
   };
+
+  app.get('/exports/', (c) => {
+    const origin = new URL(c.req.url).origin;
+    const page = paginate(store.listExports(keyOf(c).organization), c.req.url);
+    if (!page) return detail(c, 404, 'Invalid cursor.');
+    return c.json({ ...page, results: page.results.map((job) => serialize(job, origin)) });
+  });
 
   app.post('/exports/', async (c) => {
     const record = keyOf(c);
