@@ -2,6 +2,7 @@ import type { AvalaClient, Page } from '@avala-fetch/core';
 import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
 import type { QueryClient } from '@tanstack/react-query';
 import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { StrictMode } from 'react';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   type AvalaNoticeChange,
@@ -126,6 +127,22 @@ describe('notices', () => {
     expect(screen.getAllByRole('status')).toHaveLength(1);
     act(() => screen.getByRole('button', { name: 'dismiss unauthorized' }).click());
     expect(screen.queryByRole('status')).toBeNull();
+  });
+
+  it('reports a notice once under StrictMode (effects run twice there)', async () => {
+    client = createTestClient(sandbox, { apiKey: sandbox.keys.revoked });
+    const changes: AvalaNoticeChange[] = [];
+    render(
+      <StrictMode>
+        <AvalaProvider client={client} queryClient={queryClient} onNotice={(c) => changes.push(c)}>
+          <Notices />
+          <Lists count={2} />
+        </AvalaProvider>
+      </StrictMode>,
+    );
+    expect(await screen.findByRole('status')).toBeTruthy();
+    await waitFor(() => expect(requestsTo(sandbox, '/datasets/')).toHaveLength(2));
+    expect(changes.map((c) => [c.type, c.notice.kind])).toEqual([['shown', 'unauthorized']]);
   });
 
   it('shows a forbidden notice for another organization’s dataset', async () => {
