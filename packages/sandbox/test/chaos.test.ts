@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { admin, call, manualClock, useSandbox } from './helpers.js';
+import { admin, call, faultsTaken, manualClock, useSandbox } from './helpers.js';
 
 describe('maintenance', () => {
   const clock = manualClock();
@@ -191,8 +191,7 @@ describe('request log', () => {
     ctx.sandbox.injectFault({ type: 'delay', delayMs: 10_000 });
     const controller = new AbortController();
     const pending = call(ctx.sandbox, '/datasets/', { signal: controller.signal });
-    await vi.waitFor(() => expect(ctx.sandbox.log).toHaveLength(0), { timeout: 50 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await faultsTaken(ctx.sandbox);
     controller.abort();
     await expect(pending).rejects.toThrow();
     await vi.waitFor(() => expect(ctx.sandbox.log).toHaveLength(1), { timeout: 2_000 });
@@ -242,7 +241,7 @@ describe('reset and close', () => {
   it('close() ends a request waiting in a delay instead of hanging', async () => {
     ctx.sandbox.injectFault({ type: 'delay', delayMs: 60_000 });
     const pending = call(ctx.sandbox, '/health/').catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await faultsTaken(ctx.sandbox);
     await ctx.sandbox.close();
     expect(await pending).toBeInstanceOf(Error);
   });

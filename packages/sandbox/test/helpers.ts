@@ -1,4 +1,4 @@
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, expect, vi } from 'vitest';
 import { type Sandbox, type SandboxOptions, startSandbox } from '../src/index.js';
 
 /** Starts a fresh sandbox on a free port before each test and closes it after. */
@@ -53,6 +53,17 @@ export function admin(
       ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(json) }
       : {}),
   });
+}
+
+/**
+ * Resolves once every queued fault was taken by a request: after injecting a `delay`
+ * fault, the request is then waiting in it (no guessing with sleeps).
+ */
+export async function faultsTaken(sandbox: Sandbox): Promise<void> {
+  await vi.waitFor(
+    async () => expect(await (await admin(sandbox, 'GET', '/faults')).json()).toEqual([]),
+    { timeout: 5_000, interval: 10 },
+  );
 }
 
 /** A clock tests move by hand (the `now` option). */
