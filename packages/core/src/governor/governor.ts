@@ -134,8 +134,9 @@ class RateLimitGovernor implements Governor {
         onAbort: undefined,
       };
       const seq = ++this.#seq;
-      if (pool && !pool.open) {
+      if (pool && !pool.open(now)) {
         this.#wait(waiter, pool.line, seq);
+        this.#pump(); // sets the timer if the server closed the pool for a while
         return;
       }
       if (pool) {
@@ -249,7 +250,7 @@ class RateLimitGovernor implements Governor {
         released = true;
         if (this.#disposed) return;
         this.#inFlight--;
-        this.#learn(outcome, sentAt, token);
+        this.#learn(outcome, sentAt, token, pool);
         if (pool && !retained) this.#freeSlot(pool);
         this.#changed();
         this.#pump();
@@ -270,7 +271,12 @@ class RateLimitGovernor implements Governor {
   }
 
   /** Learns the budget, slow start and any wait the server asked for from one response. */
-  #learn(outcome: AttemptOutcome | undefined, sentAt: number, token: number): void {
+  #learn(
+    outcome: AttemptOutcome | undefined,
+    sentAt: number,
+    token: number,
+    pool: PoolSlots<Waiter> | undefined,
+  ): void {
     const budget = this.#budget;
     if (!outcome) {
       budget.answered(token, 'none');
@@ -287,7 +293,14 @@ class RateLimitGovernor implements Governor {
     const wait =
       parseServerWait(status, headers, now) ?? (status === 429 ? unexplained429WaitMs : 0);
     const until = now + wait;
-    if (wait > 0 && this.#block(until)) this.#channel.post({ type: 'blocked', until });
+    if (wait <= 0) return;
+    // A 429 with budget left refused the pool (say, a sixth export job), not the rate limit:
+    // only that pool waits, the rest of the traffic goes on.
+    if (pool && status === 429 && (view?.remaining ?? 0) > 0) {
+      pool.blockedUntil = Math.max(pool.blockedUntil ?? 0, until);
+      return;
+    }
+    if (this.#block(until)) this.#channel.post({ type: 'blocked', until });
   }
 
   /** Holds everyone until `until`; true when that is later than the hold already in place. */
@@ -334,7 +347,12 @@ class RateLimitGovernor implements Governor {
   /** Gives a pool slot back and hands it to the first of that pool's line. */
   #freeSlot(pool: PoolSlots<Waiter>): void {
     pool.held--;
-    while (pool.held < pool.size) {
+    this.#fillSlots(pool, this.#now());
+  }
+
+  /** Hands the pool's free slots to the first of its line, who then wait for the budget. */
+  #fillSlots(pool: PoolSlots<Waiter>, now: number): void {
+    while (pool.line.size > 0 && pool.free(now)) {
       const place = pool.line.shift();
       if (!place) break;
       pool.held++;
@@ -348,6 +366,7 @@ class RateLimitGovernor implements Governor {
   #pump(): void {
     if (this.#disposed) return;
     const now = this.#now();
+    for (const pool of this.#pools.all()) this.#fillSlots(pool, now);
     let opening = this.#openingAt(now);
     while (this.#line.size > 0 && !this.#yielding && opening <= now) {
       const place = this.#line.shift();
@@ -378,8 +397,13 @@ class RateLimitGovernor implements Governor {
     let at = this.#line.size > 0 ? opening : Number.POSITIVE_INFINITY;
     // A fresh task ends the yield whatever else the line waits for (see `#yielding`).
     if (this.#line.size > 0 && this.#yielding) at = now;
+    // A pool refused by the server opens again by itself.
+    for (const pool of this.#pools.all()) {
+      if (pool.line.size > 0 && pool.blockedUntil !== undefined)
+        at = Math.min(at, pool.blockedUntil);
+    }
     if (this.#line.size === 0) {
-      if (this.#blockedUntil !== undefined) at = this.#blockedUntil;
+      if (this.#blockedUntil !== undefined) at = Math.min(at, this.#blockedUntil);
       const { resetAt } = this.#budget;
       if (this.#budget.confirmed && resetAt !== undefined) {
         at = Math.min(at, resetAt + this.#marginMs);

@@ -7,6 +7,11 @@ export class PoolSlots<T> {
   readonly size: number;
   /** Slots taken: from the moment a request gets one until its permit gives it back. */
   held = 0;
+  /**
+   * Epoch ms until which no slot is handed out: the server refused a request of this pool
+   * for the pool's own limit (a 429 while budget was left), not for the rate limit.
+   */
+  blockedUntil: number | undefined;
   readonly line = new Line<T>();
 
   constructor(pool: ConcurrencyPool) {
@@ -14,18 +19,27 @@ export class PoolSlots<T> {
     this.size = pool.size;
   }
 
-  /** Whether a newcomer may take a slot now without passing anyone already waiting. */
-  get open(): boolean {
-    return this.held < this.size && this.line.size === 0;
+  /** Whether a slot may be handed out at `now` (to the first in line). */
+  free(now: number): boolean {
+    if (this.blockedUntil !== undefined && this.blockedUntil > now) return false;
+    this.blockedUntil = undefined;
+    return this.held < this.size;
+  }
+
+  /** Whether a newcomer may take a slot at `now` without passing anyone already waiting. */
+  open(now: number): boolean {
+    return this.line.size === 0 && this.free(now);
   }
 }
 
 /** The configured pools, and which one a request belongs to (the first that matches). */
 export class Pools<T> {
   readonly #pools: { match: ConcurrencyPool['match']; slots: PoolSlots<T> }[];
+  readonly #slots: readonly PoolSlots<T>[];
 
   constructor(pools: readonly ConcurrencyPool[]) {
     this.#pools = pools.map((pool) => ({ match: pool.match, slots: new PoolSlots<T>(pool) }));
+    this.#slots = this.#pools.map((pool) => pool.slots);
   }
 
   /** The pool of `method path` (path relative to the base URL, without its query), if any. */
@@ -40,9 +54,9 @@ export class Pools<T> {
     return undefined;
   }
 
-  /** Every pool, for draining on dispose. */
-  all(): PoolSlots<T>[] {
-    return this.#pools.map((pool) => pool.slots);
+  /** Every pool. */
+  all(): readonly PoolSlots<T>[] {
+    return this.#slots;
   }
 }
 

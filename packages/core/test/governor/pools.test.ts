@@ -132,6 +132,31 @@ describe('concurrency pools', () => {
     expect(made.governor.state.queued).toBe(1);
   });
 
+  it('holds only the pool after a 429 that left budget (the pool was full on the server)', async () => {
+    const made = await make();
+    await made.send('e1', '/exports/', 'POST');
+    const refused = ok(10_000, 9_000, T0 + 60_000);
+    refused.headers.set('Retry-After', '2');
+    made.permit('e1').release({ status: 429, headers: refused.headers });
+    expect(made.governor.state.blockedUntil).toBeUndefined();
+
+    made.send('e2', '/exports/', 'POST');
+    made.send('list', '/datasets/', 'GET');
+    await settle();
+    expect(made.granted).toEqual(['prime', 'e1', 'list']);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(made.granted).toEqual(['prime', 'e1', 'list', 'e2']);
+  });
+
+  it('holds everyone after a pooled request meets the spent rate limit', async () => {
+    const made = await make();
+    await made.send('e1', '/exports/', 'POST');
+    const refused = ok(10_000, 0, T0 + 60_000);
+    refused.headers.set('Retry-After', '2');
+    made.permit('e1').release({ status: 429, headers: refused.headers });
+    expect(made.governor.state.blockedUntil).toBe(T0 + 2_000);
+  });
+
   it('keeps a retained slot after the response until the job is over', async () => {
     const made = await make({ pools: [{ name: 'exports', match: /^POST \/exports\/$/, size: 1 }] });
     const first = await made.send('job1', '/exports/', 'POST');
