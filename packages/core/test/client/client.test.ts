@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { type AvalaError, defaultRetryPolicy, InvalidResponseError } from '../../src/index.js';
 import { clientFor, failureOf, sandboxFor, statuses } from './harness.js';
@@ -197,6 +197,45 @@ describe('events', () => {
     expect(events.some((event) => event.type === 'queued')).toBe(true);
     expect(events.some((event) => event.type === 'released')).toBe(true);
     expect(client.rateLimit).toMatchObject({ queued: 0, inFlight: 0 });
+  });
+});
+
+describe('governor and the call lifecycle', () => {
+  it('takes a call queued by the governor out of line when it is aborted, sending nothing', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, {
+      rateLimit: { broadcastChannel: false, initialConcurrency: 1 },
+    });
+    sandbox.injectFault({ type: 'delay', delayMs: 300 });
+    const controller = new AbortController();
+
+    const first = client.get('/health/');
+    const queued = client.get('/datasets/', { signal: controller.signal });
+    await vi.waitFor(() => expect(client.rateLimit.queued).toBe(1));
+    controller.abort();
+
+    expect(await failureOf(queued)).toMatchObject({ kind: 'aborted', attempts: 0 });
+    await first;
+    expect(sandbox.log.map((entry) => entry.path)).toEqual(['/api/v1/health/']);
+  });
+
+  it('does not count time queued by the governor against timeoutMs', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox, {
+      rateLimit: { broadcastChannel: false, initialConcurrency: 1 },
+    });
+    sandbox.injectFault({ type: 'delay', delayMs: 300, path: '/health/' });
+
+    const [, page] = await Promise.all([
+      client.get('/health/'),
+      client.get<{ results: unknown[] }>('/datasets/', {
+        timeoutMs: 150,
+        searchParams: { limit: 1 },
+      }),
+    ]);
+
+    expect(page.results).toHaveLength(1);
+    expect(events.some((event) => event.type === 'retry')).toBe(false);
   });
 });
 
