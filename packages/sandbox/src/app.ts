@@ -25,7 +25,8 @@ const isHealthCheck = (path: string) => path === `${API_PREFIX}/health/`;
  * The sandbox as a Hono app. Middleware runs in the order a real deployment applies it:
  * the access log sees everything, CORS and the body limit sit at the edge, maintenance and
  * faults happen before the application (a proxy or a crashing process answers), then the
- * application authenticates, throttles and routes.
+ * application authenticates, throttles and routes. The rate-limit headers are added on the
+ * way out, around all of it, so no response under `/api/v1` goes without them.
  */
 export function createApp(state: SandboxState): Hono<SandboxEnv> {
   const { options } = state;
