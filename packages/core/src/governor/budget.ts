@@ -93,17 +93,18 @@ export class Budget {
     if (limit === undefined || remaining === undefined || resetAt === undefined) return false;
     const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt));
     if (this.resetAt === undefined || resetAt > this.resetAt) {
-      // A new window; if we had already rolled over, our own count of it may be lower.
-      const local = this.#confirmed ? undefined : this.remaining;
+      // A new window: the server's count, less what we sent since, is all that holds now.
       this.#confirmed = true;
       this.#epoch++;
       this.#probing = 0;
       this.limit = limit;
       this.resetAt = resetAt;
-      this.remaining = local === undefined ? estimate : Math.min(local, estimate);
+      this.remaining = estimate;
       return true;
     }
-    if (resetAt < this.resetAt || !this.#confirmed) return false; // an older window's news
+    if (resetAt < this.resetAt) return false; // an older window's news
+    // The same window: its count can only go down. Past our reset this also catches a server
+    // whose window has not quite moved on yet (a sliding window still holding old requests).
     const before = this.remaining;
     this.limit = limit;
     this.remaining = Math.min(this.remaining ?? estimate, estimate);

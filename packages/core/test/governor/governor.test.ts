@@ -135,6 +135,27 @@ describe('budget', () => {
     expect(made.governor.state).toMatchObject({ remaining: 99, resetAt: T0 + 61_000 });
   });
 
+  it('does not let a late answer from the old window spend the new one', async () => {
+    const made = make();
+    await learnBudget(made, 10, 1, T0 + 1_000);
+    await made.send('late'); // the last request of the old window, answered after the reset
+    await vi.advanceTimersByTimeAsync(1_000 + margin);
+    await made.send('probe');
+    made.permit('late').release(ok(10, 0, T0 + 1_000));
+    made.permit('probe').release(ok(10, 9, T0 + 2_250));
+    expect(made.governor.state).toMatchObject({ remaining: 9, resetAt: T0 + 3_000 });
+  });
+
+  it('takes the count of a server whose window still holds old requests after the reset', async () => {
+    const made = make();
+    await learnBudget(made, 10, 0, T0 + 1_000);
+    await vi.advanceTimersByTimeAsync(1_000 + margin);
+    await made.send('probe');
+    // A sliding window: the same reset time, and only three requests have left it so far.
+    made.permit('probe').release(ok(10, 3, T0 + 1_000));
+    expect(made.governor.state.remaining).toBe(3);
+  });
+
   it('ignores a late answer from a window that has already been replaced', async () => {
     const made = make();
     await learnBudget(made, 100, 80, T0 + 60_000);
