@@ -44,6 +44,16 @@ describe('datasets', () => {
     await demo.screenshot(page, 'datasets-field-errors');
   });
 
+  it('shows an object-level rule (non_field_errors) above the form', async () => {
+    const page = await open('#/datasets');
+    const form = page.getByTestId('dataset-form');
+    await form.getByRole('button', { name: 'Public without a description' }).click();
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    const errors = form.getByTestId('form-errors');
+    await errors.waitFor();
+    expect(await errors.textContent()).toContain('Public datasets need a description.');
+  });
+
   it('shows a duplicate name (409) under the name field', async () => {
     const page = await open('#/datasets');
     const existing = await page
@@ -136,7 +146,7 @@ describe('exports', () => {
     await demo.screenshot(page, 'exports-rate-limited');
   });
 
-  it('shows the 409 inline when a finished export is cancelled', async () => {
+  it('shows the 409 inline when an export that is no longer running is cancelled', async () => {
     const page = await open('#/exports');
     await page.getByRole('button', { name: 'Start an export' }).click();
     const row = page.getByTestId('export-row').first();
@@ -152,6 +162,16 @@ describe('exports', () => {
 });
 
 describe('chaos', () => {
+  it('retries a GET through an injected 500 and shows both attempts in the client events', async () => {
+    const page = await open('#/chaos');
+    await page.getByRole('button', { name: /^A 500/ }).click();
+    await expect.poll(() => page.getByTestId('probe-status').textContent()).toContain('succeeded');
+    // Newest first: the 200 of the retry above the 500 of the first attempt.
+    const events = await page.getByTestId('client-events').textContent();
+    expect(events).toMatch(/200 GET \/datasets\/.*500 GET \/datasets\//s);
+    await demo.screenshot(page, 'chaos-retried-500');
+  });
+
   it('shows a 503 "retrying" toast in maintenance, then a "recovered" toast when it ends', async () => {
     const page = await open('#/chaos');
     await page.getByTestId('maintenance-toggle').check();

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
-import { demoViteConfig } from '../vite.config.js';
+import { type DemoMode, demoViteConfig } from '../vite.config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -37,10 +37,11 @@ export interface DemoHarness {
   close(): Promise<void>;
 }
 
-/** Starts the sandbox, the Vite dev server and Chromium. */
-export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<DemoHarness> {
-  const sandbox = await startSandbox({ ...sandboxOptions, port: 0 });
-  const config = demoViteConfig({ mode: 'sandbox', sandboxUrl: sandbox.url });
+/** Starts the demo's Vite dev server (JS API, free port, no HMR or file watching). */
+export async function startDemoServer(
+  mode: DemoMode,
+): Promise<{ vite: ViteDevServer; url: string }> {
+  const config = demoViteConfig(mode);
   const vite = await createServer({
     ...config,
     configFile: false,
@@ -50,8 +51,13 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
   await vite.listen();
   const url = vite.resolvedUrls?.local[0];
   if (!url) throw new Error('The Vite dev server has no local URL');
+  return { vite, url };
+}
 
-  const browser = await chromium.launch({
+/** Debian's Chromium (or `CHROMIUM_PATH`), headless; never a downloaded browser. */
+export function launchChromium(): Promise<Browser> {
+  mkdirSync(screenshotDir, { recursive: true });
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
     args: [
       '--headless',
@@ -64,7 +70,13 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
       '--disable-sync',
     ],
   });
-  mkdirSync(screenshotDir, { recursive: true });
+}
+
+/** Starts the sandbox, the Vite dev server pointed at it, and Chromium. */
+export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<DemoHarness> {
+  const sandbox = await startSandbox({ ...sandboxOptions, port: 0 });
+  const { vite, url } = await startDemoServer({ mode: 'sandbox', sandboxUrl: sandbox.url });
+  const browser = await launchChromium();
 
   const go = async (page: Page, hash: string) => {
     await page.evaluate((target) => {

@@ -81,7 +81,9 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
                 void act(() => setMaintenance(on));
               }}
             />
-            Maintenance mode (every request answers 503, <code>Retry-After: 2</code>)
+            <span>
+              Maintenance mode: every request answers 503 with <code>Retry-After: 2</code>
+            </span>
           </label>
 
           <h3 style={{ marginTop: '1.25rem' }}>Next request fails with…</h3>
@@ -147,6 +149,8 @@ function ClientEvents() {
     let seq = 0;
     return client.subscribe((event) => {
       if (event.type === 'request') return; // the response line says enough
+      // A fetch the UI itself dropped (a refetch replacing it, StrictMode's double mount).
+      if (event.type === 'error' && event.error.kind === 'aborted') return;
       seq += 1;
       const entry = { seq, at: Date.now(), event };
       setEvents((current) => [entry, ...current].slice(0, 30));
@@ -164,7 +168,6 @@ function ClientEvents() {
               <span className="muted">{new Date(at).toLocaleTimeString()}</span>
               <span>{event.type}</span>
               <span>{describe(event)}</span>
-              <span />
             </li>
           ))}
         </ul>
@@ -226,7 +229,7 @@ function SandboxLog() {
       {entries.length === 0 ? (
         <p className="muted">{log.isError ? 'The log is unavailable.' : 'No requests yet.'}</p>
       ) : (
-        <ul className="log" data-testid="sandbox-log">
+        <ul className="log log--sandbox" data-testid="sandbox-log">
           {entries.map((entry) => (
             <li key={`${entry.position}-${entry.at}`}>
               <span className="muted">{new Date(entry.at).toLocaleTimeString()}</span>
