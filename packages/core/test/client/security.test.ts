@@ -211,6 +211,39 @@ describe('redirects (SPEC §5)', () => {
   });
 });
 
+describe('redirects in browsers (opaqueredirect)', () => {
+  it("asks fetch for redirect: 'manual' and reports a browser's opaque redirect as not followed", async () => {
+    // What a browser returns for `redirect: 'manual'`: status 0, no headers, type opaqueredirect.
+    class OpaqueRedirect extends Response {
+      override get type(): ResponseType {
+        return 'opaqueredirect';
+      }
+      override get status(): number {
+        return 0;
+      }
+      override get ok(): boolean {
+        return false;
+      }
+    }
+    const seen: Request[] = [];
+    const { client } = clientFor(undefined, {
+      baseUrl: BASE,
+      apiKey: 'avk_test_secret',
+      rateLimit: false,
+      fetch: (async (input: Request) => {
+        seen.push(input);
+        return new OpaqueRedirect(null);
+      }) as typeof globalThis.fetch,
+    });
+
+    const error = (await failureOf(client.get('/datasets/'))) as AvalaError;
+
+    expect(seen[0]?.redirect).toBe('manual');
+    expect(error).toMatchObject({ kind: 'unexpected_status', status: undefined, attempts: 1 });
+    expect(error.message).toMatch(/Redirect not followed/);
+  });
+});
+
 describe('the key is never exposed (SPEC §5)', () => {
   it('keeps the key out of error messages, bodies, toJSON and events', async () => {
     const sandbox = await sandboxFor();
