@@ -14,16 +14,18 @@ export function RateLimitMeter() {
   return (
     <section className="meter" aria-label="Rate limit" data-testid="rate-limit-meter">
       <span>{known ? `${remaining} / ${limit} left` : 'Rate limit: no response yet'}</span>
-      <meter
-        className="meter__bar"
-        aria-label="Requests left in this window"
-        min={0}
-        max={known ? limit : 1}
-        low={known ? limit * 0.25 : undefined}
-        high={known ? limit * 0.5 : undefined}
-        optimum={known ? limit : 1}
-        value={known ? remaining : 1}
-      />
+      {known && (
+        <meter
+          className="meter__bar"
+          aria-label="Requests left in this window"
+          min={0}
+          max={limit}
+          low={limit * 0.25}
+          high={limit * 0.5}
+          optimum={limit}
+          value={remaining}
+        />
+      )}
       <span className="meter__detail">
         {blocked ? (
           <>

@@ -8,6 +8,7 @@ import {
   useStartExport,
 } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { demoConfig } from '../config.js';
 
 const BURST = 6;
 
@@ -73,9 +74,12 @@ export function ExportsScreen() {
           >
             Start an export
           </button>
-          <button type="button" disabled={!dataset} onClick={() => startExports(BURST)}>
-            Start {BURST} at once
-          </button>
+          {/* On the real API a deliberate 429 is not a game: limits can get a key suspended. */}
+          {demoConfig.mode === 'sandbox' && (
+            <button type="button" disabled={!dataset} onClick={() => startExports(BURST)}>
+              Start {BURST} at once
+            </button>
+          )}
           {starting > 0 && (
             <span className="muted" data-testid="starting">
               Starting {starting}…
