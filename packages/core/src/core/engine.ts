@@ -62,6 +62,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       ? undefined
       : createGovernor(options.rateLimit, { onEvent: (event) => events.emit(event) });
   let inFlight = 0;
+  let ungoverned: RateLimitState = { queued: 0, inFlight: 0 };
 
   /** Classifies an attempt's failure once, raising its condition event (429, 503, offline). */
   const classifyAttempt = (raw: unknown, call: CallState): AvalaError | undefined => {
@@ -237,7 +238,10 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     options,
     events,
     get rateLimit(): RateLimitState {
-      return governor ? governor.state : { queued: 0, inFlight };
+      if (governor) return governor.state;
+      // The same object until something changes, as `useSyncExternalStore` readers need.
+      if (ungoverned.inFlight !== inFlight) ungoverned = { queued: 0, inFlight };
+      return ungoverned;
     },
     send,
     dispose() {
