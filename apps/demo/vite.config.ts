@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig, type UserConfig } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 /** The sandbox's demo keys: public test values, safe to ship to the browser. */
 export const sandboxDemoKeys = {
@@ -14,7 +14,7 @@ export type DemoMode =
   | { mode: 'sandbox'; sandboxUrl: string }
   | { mode: 'real'; apiKey: string; apiOrigin?: string };
 
-/** What the browser bundle learns about its mode (`__AVALA_DEMO__`); never a real key. */
+/** What the page learns about its mode (`window.__AVALA_DEMO__`); never a real key. */
 export interface DemoRuntimeConfig {
   mode: 'sandbox' | 'real';
   /** The sandbox origin (sandbox mode); the browser calls it cross-origin. */
@@ -34,15 +34,29 @@ export function demoViteConfig(demo: DemoMode): UserConfig {
       : { mode: 'real' };
   return {
     root: import.meta.dirname,
-    plugins: [react()],
+    plugins: [react(), runtimeConfig(runtime)],
     resolve: { conditions: ['@avala-fetch/source'] },
-    define: { __AVALA_DEMO__: JSON.stringify(runtime) },
     server: {
       port: 5173,
       // In real-API mode the key is added here, on the server: the browser calls its own
       // origin's /api and never sees the key (SPEC §5).
       proxy: demo.mode === 'real' ? realApiProxy(demo.apiKey, demo.apiOrigin) : undefined,
     },
+  };
+}
+
+/**
+ * Puts the runtime config into index.html as `window.__AVALA_DEMO__`. Not a `define`: that
+ * would change Vite's dependency hash with every sandbox port and re-bundle the deps.
+ */
+function runtimeConfig(runtime: DemoRuntimeConfig): Plugin {
+  // `<` escaped so no value can close the script element.
+  const json = JSON.stringify(runtime).replace(/</g, '\\u003c');
+  return {
+    name: 'avala-demo-runtime-config',
+    transformIndexHtml: () => [
+      { tag: 'script', children: `window.__AVALA_DEMO__ = ${json};`, injectTo: 'head-prepend' },
+    ],
   };
 }
 

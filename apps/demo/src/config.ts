@@ -1,7 +1,10 @@
 import type { DemoRuntimeConfig } from '../vite.config.js';
 
-/** The mode this bundle was served in (see vite.config.ts). */
-export const demoConfig: DemoRuntimeConfig = __AVALA_DEMO__;
+/** The mode this page was served in (see vite.config.ts); sandbox mode when missing. */
+export const demoConfig: DemoRuntimeConfig = window.__AVALA_DEMO__ ?? {
+  mode: 'sandbox',
+  sandboxUrl: 'http://127.0.0.1:8787',
+};
 
 /** The keys a person can switch between in sandbox mode; `none` sends no key at all. */
 export const keyChoices = [

@@ -2,6 +2,8 @@
 import type { DemoRuntimeConfig } from '../vite.config.js';
 
 declare global {
-  /** Set by `demoViteConfig` through Vite's `define`: the mode, never a real key. */
-  const __AVALA_DEMO__: DemoRuntimeConfig;
+  interface Window {
+    /** Set in index.html by `demoViteConfig`: the mode, never a real key. */
+    __AVALA_DEMO__?: DemoRuntimeConfig;
+  }
 }

@@ -46,12 +46,14 @@ afterAll(async () => {
 });
 
 describe('real-API mode', () => {
-  it('calls its own /api, the proxy adds the key, and no page script contains it', async () => {
+  it('calls its own /api, the proxy adds the key, and neither the page nor a script contains it', async () => {
     const page = await browser.newPage();
     const scripts: string[] = [];
     page.on('response', async (response) => {
       const type = response.headers()['content-type'] ?? '';
-      if (type.includes('javascript')) scripts.push(await response.text().catch(() => ''));
+      if (type.includes('javascript') || type.includes('html')) {
+        scripts.push(await response.text().catch(() => ''));
+      }
     });
     await page.goto(`${url}#/datasets`);
     await page.getByRole('link', { name: 'From the real API' }).waitFor();
