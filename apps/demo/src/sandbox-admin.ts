@@ -34,9 +34,22 @@ async function admin(method: string, path: string, body?: unknown): Promise<unkn
   return text ? JSON.parse(text) : undefined;
 }
 
+// The sandbox cannot be asked whether it is in maintenance, so the page remembers what it
+// last set, for the switch to show the truth after a person leaves the screen and returns.
+let maintenanceOn = false;
+
+/** Whether this page last put the sandbox in maintenance. */
+export function isMaintenanceOn(): boolean {
+  return maintenanceOn;
+}
+
 /** Starts (with a short `Retry-After`) or ends maintenance. */
-export function setMaintenance(on: boolean): Promise<unknown> {
-  return on ? admin('POST', '/maintenance', { retryAfterS: 2 }) : admin('DELETE', '/maintenance');
+export async function setMaintenance(on: boolean): Promise<unknown> {
+  const result = on
+    ? await admin('POST', '/maintenance', { retryAfterS: 2 })
+    : await admin('DELETE', '/maintenance');
+  maintenanceOn = on;
+  return result;
 }
 
 /** Makes the next API request fail with `fault`. */
@@ -45,8 +58,10 @@ export function injectFault(fault: ChaosFault): Promise<unknown> {
 }
 
 /** Back to the seeded data, no faults, no maintenance, fresh rate-limit windows. */
-export function resetSandbox(): Promise<unknown> {
-  return admin('POST', '/reset');
+export async function resetSandbox(): Promise<unknown> {
+  const result = await admin('POST', '/reset');
+  maintenanceOn = false;
+  return result;
 }
 
 /** The requests the sandbox received, oldest first. */

@@ -7,6 +7,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import {
   type ChaosFault,
   injectFault,
+  isMaintenanceOn,
   resetSandbox,
   sandboxLog,
   setMaintenance,
@@ -40,7 +41,7 @@ const faults: { label: string; explain: string; fault: ChaosFault }[] = [
  * faults on the next request, reset. The event stream shows what the client did about it.
  */
 export function ChaosScreen({ onReset }: { onReset: () => void }) {
-  const [maintenance, setMaintenanceOn] = useState(false);
+  const [maintenance, setMaintenanceOn] = useState(isMaintenanceOn);
   const [busy, setBusy] = useState(false);
   const [adminError, setAdminError] = useState<unknown>();
   const probe = useProbe(maintenance);
