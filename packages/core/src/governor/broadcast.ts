@@ -7,16 +7,31 @@ export interface ChannelLike {
   unref?: () => void;
 }
 
+/** The budget as one tab sees it: the server's count less every send it has heard of. */
+export interface SharedBudget {
+  limit: number;
+  remaining: number;
+  /** Epoch ms. */
+  resetAt: number;
+}
+
 /** What tabs of one origin tell each other about the key's budget. */
 export type BudgetMessage =
-  /** Requests this tab just sent: everyone's `remaining` and burst drop too. */
-  | { type: 'send'; count: number }
-  /** The budget as this tab now sees it (after a response's headers). */
-  | { type: 'budget'; limit: number; remaining: number; resetAt: number }
-  /** The API asked everyone to wait until `until` (epoch ms). */
-  | { type: 'blocked'; until: number }
+  /**
+   * What changed in one task of the sender: requests it sent (everyone's `remaining` and
+   * burst drop too), then its view of the budget after them (when it has a confirmed one),
+   * and a server-requested wait. One message, so that a receiver never acts on the budget
+   * before it has counted the sends that went with it.
+   */
+  | { type: 'update'; sends: number; budget?: SharedBudget; blockedUntil?: number }
   /** A tab just opened and knows nothing yet: whoever knows the budget says it. */
   | { type: 'hello' };
+
+/** A message and the tab it came from (an id each governor draws at random). */
+export interface Received {
+  from: string;
+  message: BudgetMessage;
+}
 
 const tag = 'avala-fetch/governor@1';
 
@@ -26,18 +41,20 @@ const tag = 'avala-fetch/governor@1';
  */
 export class BudgetChannel {
   #channel: ChannelLike | undefined;
+  /** This tab's id in messages, so others can tell how many tabs share the budget. */
+  readonly id = Math.random().toString(36).slice(2);
 
   constructor(
     name: string | false,
-    receive: (message: BudgetMessage) => void,
+    receive: (received: Received) => void,
     factory: ((name: string) => ChannelLike | undefined) | undefined = openBroadcastChannel,
   ) {
     if (name === false) return;
     const channel = factory(name);
     if (!channel) return;
     channel.onmessage = (event) => {
-      const message = readMessage(event.data);
-      if (message) receive(message);
+      const received = readMessage(event.data);
+      if (received) receive(received);
     };
     // A Node process must be free to exit with the channel open (tests, scripts).
     channel.unref?.();
@@ -51,7 +68,7 @@ export class BudgetChannel {
 
   post(message: BudgetMessage): void {
     try {
-      this.#channel?.postMessage({ tag, ...message });
+      this.#channel?.postMessage({ tag, from: this.id, ...message });
     } catch {
       // A channel closed underneath us (page unloading) only loses the sharing, not the call.
     }
@@ -71,24 +88,25 @@ function openBroadcastChannel(name: string): ChannelLike | undefined {
   return new BroadcastChannel(name) as ChannelLike;
 }
 
-function readMessage(data: unknown): BudgetMessage | undefined {
+function readMessage(data: unknown): Received | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const m = data as Record<string, unknown>;
-  if (m.tag !== tag) return undefined;
-  switch (m.type) {
-    case 'send':
-      return isCount(m.count) ? { type: 'send', count: m.count } : undefined;
-    case 'budget':
-      return isCount(m.limit) && isCount(m.remaining) && isCount(m.resetAt)
-        ? { type: 'budget', limit: m.limit, remaining: m.remaining, resetAt: m.resetAt }
-        : undefined;
-    case 'blocked':
-      return isCount(m.until) ? { type: 'blocked', until: m.until } : undefined;
-    case 'hello':
-      return { type: 'hello' };
-    default:
-      return undefined;
-  }
+  if (m.tag !== tag || typeof m.from !== 'string') return undefined;
+  if (m.type === 'hello') return { from: m.from, message: { type: 'hello' } };
+  if (m.type !== 'update' || !isCount(m.sends)) return undefined;
+  const message: BudgetMessage = { type: 'update', sends: m.sends };
+  const budget = readBudget(m.budget);
+  if (budget) message.budget = budget;
+  if (isCount(m.blockedUntil)) message.blockedUntil = m.blockedUntil;
+  return { from: m.from, message };
+}
+
+function readBudget(data: unknown): SharedBudget | undefined {
+  if (typeof data !== 'object' || data === null) return undefined;
+  const { limit, remaining, resetAt } = data as Record<string, unknown>;
+  return isCount(limit) && isCount(remaining) && isCount(resetAt)
+    ? { limit, remaining, resetAt }
+    : undefined;
 }
 
 function isCount(value: unknown): value is number {

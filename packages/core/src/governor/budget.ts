@@ -54,12 +54,13 @@ export class Budget {
 
   /**
    * When the next send may go: `now` (or earlier) when it may go at once, a time to wait
-   * for, or `Infinity` when only a response can open the way.
+   * for, or `Infinity` when only a response can open the way. `reserve` requests of a
+   * confirmed window are left alone (for other tabs that may be spending them right now).
    */
-  openingAt(now: number): number {
+  openingAt(now: number, reserve = 0): number {
     const remaining = this.remaining ?? Number.POSITIVE_INFINITY;
     if (this.#confirmed) {
-      return remaining > 0 ? now : (this.resetAt ?? now) + this.#marginMs;
+      return remaining > reserve ? now : (this.resetAt ?? now) + this.#marginMs;
     }
     if (this.#probing === 0) return now; // nothing will answer: a probe must go, or nothing will
     if (this.#probing >= this.#congestionWindow || remaining <= 0) return Number.POSITIVE_INFINITY;

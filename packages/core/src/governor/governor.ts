@@ -1,7 +1,7 @@
 import type { RateLimitState } from '../types/client.js';
 import type { RateLimitOptions } from '../types/options.js';
 import { parseRateLimit, parseServerWait } from '../utils/headers.js';
-import { BudgetChannel, type BudgetMessage } from './broadcast.js';
+import { BudgetChannel, type BudgetMessage, type Received } from './broadcast.js';
 import { Budget } from './budget.js';
 import { BurstWindow } from './burst.js';
 import { normalizeRateLimitOptions } from './options.js';
@@ -82,14 +82,18 @@ class RateLimitGovernor implements Governor {
   #blockedUntil: number | undefined;
   #timer: unknown;
   #timerAt: number | undefined;
-  /** When another tab last spoke on the channel. */
-  #peerSeenAt: number | undefined;
+  /** The other tabs on the channel, by id: when each last spoke. */
+  readonly #peers = new Map<string, number>();
+  /** Other tabs heard from lately, counted when the budget changes hands (see `#openingAt`). */
+  #activePeers = 0;
   /**
    * Set after a send while another tab is active: the next send waits for a fresh task, so
    * that the other tab's `send` messages arrive in between and both count each other's
    * sends. Without it, two tabs would each spend the whole remaining budget at once.
    */
   #yielding = false;
+  /** What this task changed, told to the other tabs in one message at its end. */
+  #outbox = { sends: 0, blocked: false, pending: false };
   #snapshot: RateLimitState | undefined;
   #notifying = false;
   #disposed = false;
@@ -221,10 +225,9 @@ class RateLimitGovernor implements Governor {
     const sentAt = this.#budget.sends;
     this.#burst.record(now);
     this.#inFlight++;
-    this.#channel.post({ type: 'send', count: 1 });
-    if (this.#peerSeenAt !== undefined && now - this.#peerSeenAt < peerActiveMs) {
-      this.#yielding = true;
-    }
+    this.#outbox.sends++;
+    this.#share();
+    if (this.#activePeers > 0) this.#yielding = true;
     this.#detach(waiter);
     if (waiter.waited) {
       this.#emit({
@@ -287,7 +290,7 @@ class RateLimitGovernor implements Governor {
     const view = parseRateLimit(headers, now);
     const refused = status === 429 || status === 503;
     budget.answered(token, refused ? 'refused' : 'ok');
-    if (view && budget.learn(view, sentAt) && budget.confirmed) this.#shareBudget();
+    if (view && budget.learn(view, sentAt)) this.#share();
     if (!refused) return;
     // SPEC §3: Retry-After wins, else the reset; a bare 429 still means "not right now".
     const wait =
@@ -300,7 +303,10 @@ class RateLimitGovernor implements Governor {
       pool.blockedUntil = Math.max(pool.blockedUntil ?? 0, until);
       return;
     }
-    if (this.#block(until)) this.#channel.post({ type: 'blocked', until });
+    if (this.#block(until)) {
+      this.#outbox.blocked = true;
+      this.#share();
+    }
   }
 
   /** Holds everyone until `until`; true when that is later than the hold already in place. */
@@ -311,36 +317,42 @@ class RateLimitGovernor implements Governor {
     return true;
   }
 
-  #shareBudget(): void {
-    const { limit, remaining, resetAt } = this.#budget;
-    if (limit === undefined || remaining === undefined || resetAt === undefined) return;
-    this.#channel.post({ type: 'budget', limit, remaining, resetAt });
+  /** Tells the other tabs what changed, once at the end of this task. */
+  #share(): void {
+    if (this.#outbox.pending || !this.#channel.open) return;
+    this.#outbox.pending = true;
+    queueMicrotask(() => {
+      const { sends, blocked } = this.#outbox;
+      this.#outbox = { sends: 0, blocked: false, pending: false };
+      if (this.#disposed) return;
+      const message: BudgetMessage = { type: 'update', sends };
+      const { limit, remaining, resetAt } = this.#budget;
+      const known = limit !== undefined && remaining !== undefined && resetAt !== undefined;
+      if (known && this.#budget.confirmed) message.budget = { limit, remaining, resetAt };
+      if (blocked && this.#blockedUntil !== undefined) message.blockedUntil = this.#blockedUntil;
+      this.#channel.post(message);
+    });
   }
 
-  #receive(message: BudgetMessage): void {
+  #receive({ from, message }: Received): void {
     if (this.#disposed) return;
     const now = this.#now();
-    this.#peerSeenAt = now;
-    switch (message.type) {
-      case 'send':
-        this.#budget.recordOtherSends(message.count);
-        for (let i = 0; i < message.count; i++) this.#burst.record(now);
-        this.#changed();
-        return;
-      case 'budget':
-        // Another tab's estimate already counts every send it has heard of.
-        if (this.#budget.learn(message, this.#budget.sends)) this.#changed();
-        break;
-      case 'blocked':
-        this.#block(message.until);
-        break;
-      case 'hello':
-        if (this.#budget.confirmed) this.#shareBudget();
-        if (this.#blockedUntil !== undefined && this.#blockedUntil > now) {
-          this.#channel.post({ type: 'blocked', until: this.#blockedUntil });
-        }
-        return;
+    this.#peers.set(from, now);
+    if (message.type === 'hello') {
+      // Someone new: tell what we know (an update with no sends carries the budget and wait).
+      this.#outbox.blocked = this.#blockedUntil !== undefined && this.#blockedUntil > now;
+      if (this.#budget.confirmed || this.#outbox.blocked) this.#share();
+      return;
     }
+    // The sender's sends first: its budget view already counts them.
+    if (message.sends > 0) {
+      this.#budget.recordOtherSends(message.sends);
+      for (let i = 0; i < message.sends; i++) this.#burst.record(now);
+    }
+    // Another tab's view needs no ageing: it counts every send it had heard of.
+    if (message.budget) this.#budget.learn(message.budget, this.#budget.sends);
+    if (message.blockedUntil !== undefined) this.#block(message.blockedUntil);
+    this.#changed();
     this.#pump();
   }
 
@@ -385,11 +397,22 @@ class RateLimitGovernor implements Governor {
       this.#blockedUntil = undefined;
       this.#changed();
     }
+    // Tabs learn of each other's sends only a moment later: while others are active, each
+    // leaves one request per other tab unspent, so that two never take the last one at once.
+    this.#activePeers = this.#countActivePeers(now);
     return Math.max(
       this.#blockedUntil ?? now,
-      this.#budget.openingAt(now),
+      this.#budget.openingAt(now, this.#activePeers),
       this.#burst.openingAt(now),
     );
+  }
+
+  #countActivePeers(now: number): number {
+    if (this.#peers.size === 0) return 0;
+    for (const [id, seen] of this.#peers) {
+      if (now - seen >= peerActiveMs) this.#peers.delete(id);
+    }
+    return this.#peers.size;
   }
 
   /** Keeps one timer: for the next opening, or, when idle, for the state to catch up with time. */
