@@ -58,6 +58,17 @@ describe('no waiting', async () => {
   bench('acquire + release in the exports pool', async () => {
     (await governor.acquire({ method: 'POST', path: '/exports/' })).release(headers);
   });
+
+  // The default: every send and every learned budget is told to the other tabs.
+  const sharing = createGovernor({
+    burstPerSecond: Infinity,
+    broadcastChannel: `avala-fetch-bench-${process.pid}`,
+  });
+  (await sharing.acquire(request)).release(headers);
+
+  bench('acquire + release telling other tabs over BroadcastChannel', async () => {
+    (await sharing.acquire(request)).release(headers);
+  });
 });
 
 describe('10 000 queued requests', () => {
