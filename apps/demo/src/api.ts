@@ -3,7 +3,13 @@
  * @avala-fetch/react (no HTTP, retry or error logic lives in the demo).
  */
 import type { AvalaError, Page } from '@avala-fetch/core';
-import { useAvalaInfiniteQuery, useAvalaMutation, useAvalaQuery } from '@avala-fetch/react';
+import {
+  avalaQueryKey,
+  useAvalaInfiniteQuery,
+  useAvalaMutation,
+  useAvalaQuery,
+} from '@avala-fetch/react';
+import { useQueryClient } from '@tanstack/react-query';
 
 /** A dataset as the API returns it (the fields the demo shows). */
 export interface Dataset {
@@ -63,7 +69,13 @@ export function useDataset(uid: string) {
 
 /** Creates a dataset; 400/409 go into the form. */
 export function useCreateDataset() {
-  return useAvalaMutation<Dataset, NewDataset>({ method: 'POST', path: '/datasets/' });
+  const queryClient = useQueryClient();
+  return useAvalaMutation<Dataset, NewDataset>({
+    method: 'POST',
+    path: '/datasets/',
+    // The GET key is a prefix of the paged list's key, so this refreshes the list and count.
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: avalaQueryKey('/datasets/') }),
+  });
 }
 
 /** The projects list (first page). */

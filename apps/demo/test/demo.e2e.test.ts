@@ -71,6 +71,16 @@ describe('datasets', () => {
     await demo.screenshot(page, 'datasets-duplicate-name');
   });
 
+  it('creates a valid dataset and refreshes the list count', async () => {
+    const page = await open('#/datasets');
+    await expect.poll(() => page.getByTestId('datasets-count').textContent()).toContain('of 42');
+    const form = page.getByTestId('dataset-form');
+    await form.getByLabel('Name').fill('Harbour cranes');
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    await form.getByRole('link', { name: 'Harbour cranes' }).waitFor();
+    await expect.poll(() => page.getByTestId('datasets-count').textContent()).toContain('of 43');
+  });
+
   it('loads the next cursor page when "Load more" is clicked', async () => {
     const page = await open('#/datasets');
     const rows = page.getByTestId('datasets-list').getByRole('listitem');
