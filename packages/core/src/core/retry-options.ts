@@ -75,9 +75,10 @@ export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOpt
           error,
         });
       }
-      // `undefined` hands an HTTP error to ky's own timing (Retry-After on 429/503, else the
-      // backoff); `true` sends a timeout or network failure straight to the backoff.
-      return isHTTPError(raw) ? undefined : true;
+      // `undefined` hands a 429/503 with a server wait to ky's own timing (its Retry-After /
+      // X-RateLimit-Reset parsing); `true` sends everything else to the backoff, including a
+      // 503 whose reset header we do not read as a wait (see `parseServerWait`).
+      return isHTTPError(raw) && call.plannedBackoffMs === undefined ? undefined : true;
     },
   };
 }

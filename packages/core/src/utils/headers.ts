@@ -69,8 +69,10 @@ export function parseRateLimit(
 
 /**
  * The wait the server asked for, in ms from `now`: `Retry-After` when it is valid,
- * otherwise — only on a 429 or 503 — the time until `X-RateLimit-Reset` (a reset in the
- * past → `0`). `undefined` when the server said nothing usable.
+ * otherwise the time until `X-RateLimit-Reset` (a reset in the past → `0`) on a 429, and on
+ * a 503 whose `X-RateLimit-Remaining` is `0` or absent. A 503 that still has budget left says
+ * nothing about the outage with its reset (every Avala response carries one), so it gets the
+ * backoff instead of waiting out the rate window. `undefined` when the server said nothing usable.
  */
 export function parseServerWait(
   status: number,
@@ -80,6 +82,9 @@ export function parseServerWait(
   const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
   if (retryAfter !== undefined) return retryAfter;
   if (status !== 429 && status !== 503) return undefined;
+  if (status === 503 && (parseCount(headers.get('x-ratelimit-remaining')) ?? 0) > 0) {
+    return undefined;
+  }
   const resetAt = parseResetAt(headers.get('x-ratelimit-reset'), now);
   return resetAt === undefined ? undefined : clampWait(resetAt - now);
 }

@@ -177,6 +177,21 @@ describe('retries through ky (SPEC §3)', () => {
     expect(statuses(sandbox)).toEqual([0, 200]);
   });
 
+  it('retries a 503 without Retry-After on the backoff, not the rate window', async () => {
+    // The sandbox's 60 s window puts X-RateLimit-Reset up to a minute away on every
+    // response; with budget left, that is no wait for an outage.
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox);
+    sandbox.injectFault({ type: 'status', status: 503, count: 2 });
+
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+
+    expect(statuses(sandbox)).toEqual([503, 503, 200]);
+    const delays = events.flatMap((event) => (event.type === 'retry' ? [event.delayMs] : []));
+    expect(delays).toHaveLength(2);
+    for (const delay of delays) expect(delay).toBeLessThanOrEqual(5);
+  });
+
   it('retry: false sends once (the React hooks retry instead)', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);

@@ -97,6 +97,18 @@ describe('parseServerWait', () => {
     expect(parseServerWait(503, reset(NOW / 1000 + 20), NOW)).toBe(20_000);
   });
 
+  it('reads the reset as a 503 wait only when the rate budget is spent', () => {
+    const window = (remaining: string) =>
+      new Headers({
+        'X-RateLimit-Remaining': remaining,
+        'X-RateLimit-Reset': String(NOW / 1000 + 20),
+      });
+    expect(parseServerWait(503, window('0'), NOW)).toBe(20_000);
+    expect(parseServerWait(503, window('42'), NOW)).toBeUndefined();
+    // A 429 is about the window itself, whatever the remaining count says.
+    expect(parseServerWait(429, window('42'), NOW)).toBe(20_000);
+  });
+
   it('falls back to X-RateLimit-Reset when Retry-After is garbage', () => {
     const h = new Headers({ 'Retry-After': 'later', 'X-RateLimit-Reset': String(NOW / 1000 + 3) });
     expect(parseServerWait(429, h, NOW)).toBe(3_000);
