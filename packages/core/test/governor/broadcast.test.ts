@@ -58,6 +58,17 @@ describe('tabs sharing one budget over BroadcastChannel', () => {
     await vi.waitFor(() => expect(b.governor.state.queued).toBe(1));
   });
 
+  it('tells a tab that opens during a Retry-After to wait too', async () => {
+    const channel = channelName();
+    const a = tab(channel);
+    await a.send('a1');
+    a.permit('a1').release({ status: 429, headers: new Headers({ 'Retry-After': '30' }) });
+    const late = tab(channel);
+    await vi.waitFor(() =>
+      expect(late.governor.state.blockedUntil).toBe(a.governor.state.blockedUntil),
+    );
+  });
+
   it('tells a tab that opens later what budget is left', async () => {
     const channel = channelName();
     const a = tab(channel);

@@ -265,6 +265,18 @@ describe('state and lifecycle', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('tells subscribers when a server-requested wait is over, even with nothing waiting', async () => {
+    const made = make();
+    await made.send('a');
+    made.permit('a').release({ status: 503, headers: new Headers({ 'Retry-After': '3' }) });
+    const seen: RateLimitState[] = [];
+    made.governor.subscribe((state) => seen.push(state));
+    await vi.advanceTimersByTimeAsync(3_000);
+    expect(made.governor.state.blockedUntil).toBeUndefined();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]?.blockedUntil).toBeUndefined();
+  });
+
   it('rejects waiting requests and clears its timer on dispose', async () => {
     const made = make();
     await learnBudget(made, 10, 0, T0 + 60_000);
