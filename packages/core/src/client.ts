@@ -3,6 +3,7 @@ import { createEngine } from './core/engine.js';
 import { normalizeClientOptions } from './core/options.js';
 import { pageSchema } from './core/pagination.js';
 import { createInvalidResponseError } from './errors/create.js';
+import { createRetryCallbacks } from './retry/decide.js';
 import type {
   AvalaClient,
   AvalaPath,
@@ -85,6 +86,7 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     },
     subscribe: (listener) => engine.events.subscribe(listener),
     retryPolicy: normalized.retry,
+    retryCallbacks: (retryCall) => createRetryCallbacks(normalized.retry, retryCall, engine.budget),
     baseUrl: normalized.base.href,
     dispose: () => engine.dispose(),
   };

@@ -226,7 +226,7 @@ function policyRetry<O extends { retry?: unknown; retryDelay?: unknown }>(
   idempotent: boolean | undefined,
   options: O,
 ): O {
-  const fromPolicy = avalaRetry(client.retryPolicy, method, idempotent);
+  const fromPolicy = avalaRetry(client, method, idempotent);
   return {
     ...options,
     retry: options.retry ?? fromPolicy.retry,

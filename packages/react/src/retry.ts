@@ -1,5 +1,4 @@
-import type { RetryPolicy } from '@avala-fetch/core';
-import { createRetryCallbacks } from '@avala-fetch/core';
+import type { AvalaClient } from '@avala-fetch/core';
 
 /** TanStack Query's `retry` function: whether to try again after `failureCount` retries. */
 export type AvalaRetryFn = (failureCount: number, error: unknown) => boolean;
@@ -13,22 +12,23 @@ export interface AvalaRetryOptions {
 }
 
 /**
- * Turns the core's retry policy into TanStack Query's `retry` and `retryDelay` (SPEC §3), so
+ * Turns the client's retry policy into TanStack Query's `retry` and `retryDelay` (SPEC §3), so
  * a hook call is retried by TanStack alone (the request inside runs with `retry: false`) and
  * `failureCount`/`failureReason` show every attempt. The decisions are the core's own
- * (`createRetryCallbacks` over `shouldRetryError` and `retryDelayMs`), never re-derived here:
- * transient errors back off (the server's `Retry-After` wins, a longer wait than
- * `maxRetryAfterMs` fails at once), client errors never retry, POST/PATCH follow `idempotent`.
+ * (`client.retryCallbacks`, over `shouldRetryError`, `retryDelayMs` and the client's retry
+ * budget), never re-derived here: transient errors back off (the server's `Retry-After` wins,
+ * a longer wait than `maxRetryAfterMs` fails at once), client errors never retry, POST/PATCH
+ * follow `idempotent`, and a long outage that empties the budget stops retrying.
  *
- * @param policy - the client's normalised policy (`client.retryPolicy`); `false` never retries.
+ * @param client - the client whose policy and retry budget drive the retries.
  * @param method - the HTTP method of the call (queries are `GET`).
  * @param idempotent - marks a POST/PATCH safe to repeat after 500/502/504/timeouts/network errors.
  */
 export function avalaRetry(
-  policy: RetryPolicy | false,
+  client: AvalaClient,
   method: string,
   idempotent?: boolean,
 ): AvalaRetryOptions {
-  if (policy === false) return { retry: false, retryDelay: () => 0 };
-  return createRetryCallbacks(policy, { method, idempotent });
+  if (client.retryPolicy === false) return { retry: false, retryDelay: () => 0 };
+  return client.retryCallbacks({ method, idempotent });
 }

@@ -1,4 +1,9 @@
-import type { AvalaClient, AvalaError, Page } from '@avala-fetch/core';
+import {
+  type AvalaClient,
+  type AvalaError,
+  isRetryBudgetExhausted,
+  type Page,
+} from '@avala-fetch/core';
 import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
 import { cleanup, renderHook, waitFor } from '@testing-library/react';
@@ -15,6 +20,7 @@ import {
 import {
   createTestClient,
   createTestQueryClient,
+  FAST_RETRY,
   providerWrapper,
   RETRY_LIMIT,
   recordEvents,
@@ -77,6 +83,26 @@ describe('useAvalaQuery', () => {
     expect(error?.attempts).toBe(1); // each attempt is one request: ky did not retry inside
   });
 
+  it("spends the client's retry budget, so a long outage stops hook retries too", async () => {
+    // Room for two retries (cost 5 each); the third failure is returned at once.
+    const budgeted = createTestClient(sandbox, {
+      retry: { ...FAST_RETRY, limit: 5, budget: { capacity: 10, retryCost: 5, successRefund: 1 } },
+    });
+    sandbox.injectFault({
+      type: 'status',
+      status: 503,
+      count: Number.POSITIVE_INFINITY,
+      path: '/datasets/',
+    });
+    const { result } = renderHook(() => useAvalaQuery('/datasets/'), {
+      wrapper: providerWrapper({ client: budgeted, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(3);
+    expect(isRetryBudgetExhausted(result.current.error)).toBe(true);
+    budgeted.dispose();
+  });
+
   it('never retries a 404', async () => {
     const { result } = renderHook(() => useAvalaQuery(['datasets', 'no-such-uid']), {
       wrapper: providerWrapper({ client, queryClient }),
@@ -90,7 +116,7 @@ describe('useAvalaQuery', () => {
   it("waits the server's Retry-After on a 429, then succeeds", async () => {
     sandbox.injectFault({ type: 'status', status: 429, retryAfterS: 1, path: '/datasets/' });
     const delays: number[] = [];
-    const { retryDelay } = avalaRetry(client.retryPolicy, 'GET');
+    const { retryDelay } = avalaRetry(client, 'GET');
     const { result } = renderHook(
       () =>
         useAvalaQuery('/datasets/', {

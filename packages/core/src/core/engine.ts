@@ -2,7 +2,7 @@ import ky, { type Hooks, type KyInstance, type NormalizedOptions, type StandardS
 import type { AvalaError } from '../errors/avala-error.js';
 import { createGovernor } from '../governor/governor.js';
 import type { Governor } from '../governor/types.js';
-import { createRetryBudget } from '../retry/budget.js';
+import { createRetryBudget, type RetryBudget } from '../retry/budget.js';
 import { defaultRetryBudget, normalizeRetryPolicy } from '../retry/policy.js';
 import type {
   AvalaPath,
@@ -48,6 +48,8 @@ export interface Engine {
   send(input: CallInput): Promise<unknown>;
   /** Stops the governor (its timer and tab channel); later calls still work, ungoverned. */
   dispose(): void;
+  /** The client's retry quota, shared by ky's retries and the TanStack callbacks. */
+  readonly budget: RetryBudget;
 }
 
 /** Builds the {@link Engine} for normalised client options. */
@@ -244,6 +246,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       return ungoverned;
     },
     send,
+    budget,
     dispose() {
       governor?.dispose();
       governor = undefined;

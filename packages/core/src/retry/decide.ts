@@ -1,5 +1,8 @@
+import { markRetryBudgetExhausted } from '../core/classify.js';
+import { isAvalaError } from '../errors/avala-error.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { retryDelayMs, serverRetryAfterMs } from './backoff.js';
+import type { RetryBudget } from './budget.js';
 import { isTransientError } from './rule.js';
 
 /** What {@link shouldRetryError} needs to know about the call. */
@@ -38,15 +41,23 @@ export interface RetryCallbacks {
 
 /**
  * Adapts the policy to TanStack Query's callbacks (which count failures from 0), so the
- * React layer retries by exactly the rule and delays a direct call would use.
+ * React layer retries by exactly the rule and delays a direct call would use. Given the
+ * client's retry `budget` (`client.retryCallbacks` passes it), each retry spends from the
+ * same quota ky's retries do, so a long outage stops hook retries too.
  */
 export function createRetryCallbacks(
   policy: RetryPolicy | false,
   call: { method?: string; idempotent?: boolean } = {},
+  budget?: RetryBudget,
 ): RetryCallbacks {
   return {
-    retry: (failureCount, error) =>
-      shouldRetryError(error, { ...call, attempt: failureCount + 1, policy }),
+    retry: (failureCount, error) => {
+      if (!shouldRetryError(error, { ...call, attempt: failureCount + 1, policy })) return false;
+      if (!budget || policy === false || policy.budget === false) return true;
+      if (budget.trySpend(isAvalaError(error) ? error.kind : undefined)) return true;
+      if (isAvalaError(error)) markRetryBudgetExhausted(error);
+      return false;
+    },
     retryDelay: (failureCount, error) =>
       policy === false ? 0 : retryDelayMs(failureCount + 1, error, policy),
   };

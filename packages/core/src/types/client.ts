@@ -1,4 +1,5 @@
 import type { StandardSchemaV1, StandardSchemaV1InferOutput } from 'ky';
+import type { RetryCallbacks } from '../retry/decide.js';
 import type { AvalaEventListener } from './events.js';
 import type { RetryOption, RetryPolicy } from './retry.js';
 
@@ -101,6 +102,11 @@ export interface AvalaClient {
   subscribe(listener: AvalaEventListener): () => void;
   /** The normalised retry policy (the React hooks derive `retry`/`retryDelay` from it). */
   readonly retryPolicy: RetryPolicy | false;
+  /**
+   * TanStack Query's `retry`/`retryDelay` for a call of `method`, from this client's policy
+   * and spending its retry budget, so hook calls are retried by the same rule and quota.
+   */
+  retryCallbacks(call: { method?: string; idempotent?: boolean }): RetryCallbacks;
   /** The normalised base URL (no trailing slash). */
   readonly baseUrl: string;
   /**
