@@ -8,7 +8,7 @@ import { demoConfig } from './config.js';
 export type ChaosFault =
   | { type: 'status'; status: number }
   | { type: 'html500' }
-  | { type: 'drop' }
+  | { type: 'drop'; count?: number }
   | { type: 'delay'; delayMs: number };
 
 /** One request the sandbox saw. */
@@ -52,9 +52,9 @@ export async function setMaintenance(on: boolean): Promise<unknown> {
   return result;
 }
 
-/** Makes the next API request fail with `fault`. */
+/** Makes the next API request (or the next `count`) fail with `fault`. */
 export function injectFault(fault: ChaosFault): Promise<unknown> {
-  return admin('POST', '/faults', { ...fault, count: 1 });
+  return admin('POST', '/faults', { count: 1, ...fault });
 }
 
 /** Back to the seeded data, no faults, no maintenance, fresh rate-limit windows. */

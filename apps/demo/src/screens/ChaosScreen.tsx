@@ -27,7 +27,9 @@ const faults: { label: string; explain: string; fault: ChaosFault }[] = [
   {
     label: 'A dropped connection',
     explain: 'No response at all: a network error.',
-    fault: { type: 'drop' },
+    // Several: Chromium silently resends a request (once or twice) when a reused
+    // connection drops, so the client only sees the failure from the second drop on.
+    fault: { type: 'drop', count: 4 },
   },
   {
     label: 'A slow response',
@@ -142,6 +144,19 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
   );
 }
 
+// `request` is left out (its response line says enough), as is anything newer than this list.
+const shownEvents = new Set<string>([
+  'response',
+  'retry',
+  'rate_limited',
+  'service_unavailable',
+  'offline',
+  'recovered',
+  'queued',
+  'released',
+  'error',
+]);
+
 /** What the client reported (`client.subscribe`): attempts, retries, waits, recoveries. */
 function ClientEvents() {
   const client = useAvalaClient();
@@ -149,7 +164,7 @@ function ClientEvents() {
   useEffect(() => {
     let seq = 0;
     return client.subscribe((event) => {
-      if (event.type === 'request') return; // the response line says enough
+      if (!shownEvents.has(event.type)) return;
       // A fetch the UI itself dropped (a refetch replacing it, StrictMode's double mount).
       if (event.type === 'error' && event.error.kind === 'aborted') return;
       seq += 1;

@@ -14,7 +14,8 @@ const BURST = 6;
 
 /**
  * Export jobs: a key may run 5 at once, so a burst of 6 meets a 429 (a toast counts down
- * to when the client tries again). Cancelling a finished job is a 409, shown on its row.
+ * to when the client tries again). Cancelling a job that is no longer running is a 409,
+ * shown on its row.
  */
 export function ExportsScreen() {
   const datasets = useDatasets();
