@@ -63,6 +63,9 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     options.rateLimit === false
       ? undefined
       : createGovernor(options.rateLimit, { onEvent: (event) => events.emit(event) });
+  // Forwarded so `client.subscribe` (and `useRateLimit`) hear budget changes that no request
+  // causes, such as a window reset.
+  governor?.subscribe((state) => events.emit({ type: 'rate_limit', state }));
   let inFlight = 0;
   let ungoverned: RateLimitState = { queued: 0, inFlight: 0 };
 

@@ -10,8 +10,9 @@ export interface RetryBudget {
   readonly available: number;
   /**
    * Takes the tokens for one retry (`retryCost`, twice that after a timeout or network
-   * failure, which cost the server or the network more). `false` when the bucket is short:
-   * do not retry.
+   * failure, which cost the server or the network more; nothing after a 429, whose retry
+   * waits for the moment the server named while the governor holds every other request, so
+   * it cannot storm). `false` when the bucket is short: do not retry.
    */
   trySpend(kind?: string): boolean;
   /** Refills `successRefund` tokens after a successful response, up to `capacity`. */
@@ -29,6 +30,7 @@ export function createRetryBudget(options: RetryBudgetOptions | false): RetryBud
       return tokens;
     },
     trySpend(kind) {
+      if (kind === 'rate_limited') return true;
       const cost =
         kind === 'timeout' || kind === 'network' ? options.retryCost * 2 : options.retryCost;
       if (cost > tokens) return false;

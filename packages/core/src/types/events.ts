@@ -1,4 +1,5 @@
 import type { AvalaError } from '../errors/avala-error.js';
+import type { RateLimitState } from './client.js';
 import type { RateLimitInfo } from './errors.js';
 
 /**
@@ -39,6 +40,11 @@ export type AvalaEvent =
   | { type: 'queued'; method: string; url: string; pool?: string; position: number }
   /** The governor let a held request go. */
   | { type: 'released'; method: string; url: string; pool?: string; waitedMs: number }
+  /**
+   * The governor's view of the budget changed (`client.rateLimit`), including changes that
+   * come only from time passing: a window reset, a `Retry-After` wait ending.
+   */
+  | { type: 'rate_limit'; state: RateLimitState }
   /** A call ended in an error (after any retries). */
   | { type: 'error'; error: AvalaError };
 

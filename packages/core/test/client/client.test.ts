@@ -1,6 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
-import { type AvalaError, defaultRetryPolicy, InvalidResponseError } from '../../src/index.js';
+import {
+  type AvalaError,
+  defaultRetryPolicy,
+  InvalidResponseError,
+  type RateLimitState,
+} from '../../src/index.js';
 import { clientFor, failureOf, sandboxFor, statuses } from './harness.js';
 
 const Dataset = z.object({
@@ -117,7 +122,8 @@ describe('events', () => {
 
     await failureOf(client.get('/datasets/'));
 
-    expect(events.map((event) => event.type)).toEqual([
+    const lifecycle = events.filter((event) => event.type !== 'rate_limit');
+    expect(lifecycle.map((event) => event.type)).toEqual([
       'request',
       'response',
       'retry',
@@ -125,9 +131,9 @@ describe('events', () => {
       'response',
       'error',
     ]);
-    expect(events[1]).toMatchObject({ status: 502, attempt: 1, rateLimit: { limit: 100 } });
-    expect(events[2]).toMatchObject({ attempt: 1, delayMs: expect.any(Number) });
-    expect(events[3]).toMatchObject({ attempt: 2 });
+    expect(lifecycle[1]).toMatchObject({ status: 502, attempt: 1, rateLimit: { limit: 100 } });
+    expect(lifecycle[2]).toMatchObject({ attempt: 1, delayMs: expect.any(Number) });
+    expect(lifecycle[3]).toMatchObject({ attempt: 2 });
   });
 
   it('raises rate_limited once for a run of 429s and recovered once after the success', async () => {
@@ -176,7 +182,9 @@ describe('events', () => {
     client.subscribe(() => {
       throw new Error('me too');
     });
-    const stop = client.subscribe((event) => seen.push(event.type));
+    const stop = client.subscribe((event) => {
+      if (event.type !== 'rate_limit') seen.push(event.type);
+    });
 
     await expect(client.get('/health/')).resolves.toEqual({ status: 'ok' });
     stop();
@@ -197,6 +205,22 @@ describe('events', () => {
     expect(events.some((event) => event.type === 'queued')).toBe(true);
     expect(events.some((event) => event.type === 'released')).toBe(true);
     expect(client.rateLimit).toMatchObject({ queued: 0, inFlight: 0 });
+  });
+
+  it('tells subscribers when the budget changes, with the state client.rateLimit shows', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+    const states: RateLimitState[] = [];
+    const stop = client.subscribe((event) => {
+      if (event.type === 'rate_limit') states.push(event.state);
+    });
+
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+    await new Promise((resolve) => setTimeout(resolve, 0)); // state changes are batched per microtask
+    stop();
+
+    expect(states.at(-1)).toMatchObject({ limit: 100, remaining: 99, inFlight: 0 });
+    expect(states.at(-1)).toEqual(client.rateLimit);
   });
 });
 

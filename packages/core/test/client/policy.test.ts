@@ -156,10 +156,16 @@ describe('createRetryBudget', () => {
     expect(budget.trySpend('timeout')).toBe(true);
     expect(budget.available).toBe(5);
     expect(budget.trySpend('network')).toBe(false);
-    expect(budget.trySpend('rate_limited')).toBe(true);
-    expect(budget.trySpend('rate_limited')).toBe(false);
+    expect(budget.trySpend('server_error')).toBe(true);
+    expect(budget.trySpend('server_error')).toBe(false);
     for (let i = 0; i < 50; i++) budget.refund();
     expect(budget.available).toBe(20);
+  });
+
+  it('lets 429s retry for free: the server named the wait and the governor paces them', () => {
+    const budget = createRetryBudget({ capacity: 10, retryCost: 5, successRefund: 1 });
+    for (let i = 0; i < 20; i++) expect(budget.trySpend('rate_limited')).toBe(true);
+    expect(budget.available).toBe(10);
   });
 
   it('never runs out when disabled', () => {
