@@ -4,10 +4,11 @@ import {
   type AvalaEvent,
   createAvalaClient,
 } from '@avala-fetch/core';
-import type { Sandbox } from '@avala-fetch/sandbox';
+import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
 import { QueryClient } from '@tanstack/react-query';
-import { configure } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import type { ReactNode } from 'react';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { AvalaProvider, type AvalaProviderProps } from '../src/index.js';
 
 // Real HTTP on a busy CI machine: give findBy*/waitFor more than the 1 s default before failing.
@@ -72,4 +73,37 @@ export function schemaOf<T>(pick: (value: unknown) => T) {
       types: undefined as unknown as { input: unknown; output: T },
     },
   };
+}
+
+/** What {@link sandboxSuite} gives each test: fresh every test but the sandbox itself. */
+export interface SandboxSuite {
+  sandbox: Sandbox;
+  client: AvalaClient;
+  queryClient: QueryClient;
+}
+
+/**
+ * One sandbox for the file (started before, closed after), reset before each test, with a
+ * fresh test client and QueryClient per test; after each test the DOM is cleaned up, the
+ * cache cleared and the client disposed.
+ */
+export function sandboxSuite(options: SandboxOptions = { rateLimit: false }): SandboxSuite {
+  const suite = {} as SandboxSuite;
+  beforeAll(async () => {
+    suite.sandbox = await startSandbox({ port: 0, ...options });
+  });
+  afterAll(async () => {
+    await suite.sandbox.close();
+  });
+  beforeEach(() => {
+    suite.sandbox.reset();
+    suite.client = createTestClient(suite.sandbox);
+    suite.queryClient = createTestQueryClient();
+  });
+  afterEach(() => {
+    cleanup();
+    suite.queryClient.clear();
+    suite.client.dispose();
+  });
+  return suite;
 }

@@ -1,36 +1,18 @@
 import type { AvalaClient, Page } from '@avala-fetch/core';
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
+import type { Sandbox } from '@avala-fetch/sandbox';
 import type { QueryClient } from '@tanstack/react-query';
-import { act, cleanup, renderHook, waitFor } from '@testing-library/react';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { act, renderHook, waitFor } from '@testing-library/react';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { avalaInfiniteQueryOptions, useAvalaInfiniteQuery } from '../src/index.js';
-import {
-  createTestClient,
-  createTestQueryClient,
-  providerWrapper,
-  RETRY_LIMIT,
-  requestsTo,
-  schemaOf,
-} from './helpers.js';
+import { providerWrapper, RETRY_LIMIT, requestsTo, sandboxSuite, schemaOf } from './helpers.js';
 
 let sandbox: Sandbox;
 let client: AvalaClient;
 let queryClient: QueryClient;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const suite = sandboxSuite({ rateLimit: false });
 beforeEach(() => {
-  sandbox.reset();
-  client = createTestClient(sandbox);
-  queryClient = createTestQueryClient();
-});
-afterEach(() => {
-  cleanup();
-  queryClient.clear();
+  ({ sandbox, client, queryClient } = suite);
 });
 
 const DatasetName = schemaOf((value) => {

@@ -1,18 +1,12 @@
 import type { AvalaClient } from '@avala-fetch/core';
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
+import type { Sandbox } from '@avala-fetch/sandbox';
 import type { QueryClient } from '@tanstack/react-query';
-import { cleanup, fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { fireEvent, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AvalaProvider, applyFieldErrors, useAvalaMutation } from '../src/index.js';
-import {
-  createTestClient,
-  createTestQueryClient,
-  providerWrapper,
-  RETRY_LIMIT,
-  requestsTo,
-} from './helpers.js';
+import { providerWrapper, RETRY_LIMIT, requestsTo, sandboxSuite } from './helpers.js';
 
 interface Dataset {
   uid: string;
@@ -90,20 +84,9 @@ let sandbox: Sandbox;
 let client: AvalaClient;
 let queryClient: QueryClient;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const suite = sandboxSuite({ rateLimit: false });
 beforeEach(() => {
-  sandbox.reset();
-  client = createTestClient(sandbox);
-  queryClient = createTestQueryClient();
-});
-afterEach(() => {
-  cleanup();
-  queryClient.clear();
+  ({ sandbox, client, queryClient } = suite);
 });
 
 function renderForm(defaultValues: NewDataset) {

@@ -1,9 +1,9 @@
 import type { AvalaClient, Page } from '@avala-fetch/core';
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
+import type { Sandbox } from '@avala-fetch/sandbox';
 import type { QueryClient } from '@tanstack/react-query';
-import { act, cleanup, render, renderHook, screen, waitFor } from '@testing-library/react';
+import { act, render, renderHook, screen, waitFor } from '@testing-library/react';
 import { StrictMode } from 'react';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type AvalaNoticeChange,
   AvalaProvider,
@@ -11,27 +11,16 @@ import {
   useAvalaQuery,
   useRateLimit,
 } from '../src/index.js';
-import { createTestClient, createTestQueryClient, providerWrapper, requestsTo } from './helpers.js';
+import { createTestClient, providerWrapper, requestsTo, sandboxSuite } from './helpers.js';
 
 let sandbox: Sandbox;
 let client: AvalaClient;
 let queryClient: QueryClient;
 
-beforeAll(async () => {
-  // Real rate-limit headers, but a budget the tests never exhaust by accident.
-  sandbox = await startSandbox({ port: 0, rateLimit: { limit: 1_000, burst: 1_000 } });
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+// Real rate-limit headers, but a budget the tests never exhaust by accident.
+const suite = sandboxSuite({ rateLimit: { limit: 1_000, burst: 1_000 } });
 beforeEach(() => {
-  sandbox.reset();
-  client = createTestClient(sandbox);
-  queryClient = createTestQueryClient();
-});
-afterEach(() => {
-  cleanup();
-  queryClient.clear();
+  ({ sandbox, client, queryClient } = suite);
 });
 
 function Lists({ count }: { count: number }) {

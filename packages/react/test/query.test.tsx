@@ -4,11 +4,11 @@ import {
   isRetryBudgetExhausted,
   type Page,
 } from '@avala-fetch/core';
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
+import type { Sandbox } from '@avala-fetch/sandbox';
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
-import { cleanup, renderHook, waitFor } from '@testing-library/react';
+import { renderHook, waitFor } from '@testing-library/react';
 import type { ReactNode } from 'react';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AvalaProvider,
   avalaQueryKey,
@@ -25,6 +25,7 @@ import {
   RETRY_LIMIT,
   recordEvents,
   requestsTo,
+  sandboxSuite,
 } from './helpers.js';
 
 interface Dataset {
@@ -36,20 +37,9 @@ let sandbox: Sandbox;
 let client: AvalaClient;
 let queryClient: QueryClient;
 
-beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, rateLimit: false });
-});
-afterAll(async () => {
-  await sandbox.close();
-});
+const suite = sandboxSuite({ rateLimit: false });
 beforeEach(() => {
-  sandbox.reset();
-  client = createTestClient(sandbox);
-  queryClient = createTestQueryClient();
-});
-afterEach(() => {
-  cleanup();
-  queryClient.clear();
+  ({ sandbox, client, queryClient } = suite);
 });
 
 describe('useAvalaQuery', () => {
