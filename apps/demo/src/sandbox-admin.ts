@@ -8,7 +8,7 @@ import { demoConfig } from './config.js';
 export type ChaosFault =
   | { type: 'status'; status: number }
   | { type: 'html500' }
-  | { type: 'drop'; count?: number }
+  | { type: 'drop' }
   | { type: 'delay'; delayMs: number };
 
 /** One request the sandbox saw. */
@@ -55,6 +55,21 @@ export async function setMaintenance(on: boolean): Promise<unknown> {
 /** Makes the next API request (or the next `count`) fail with `fault`. */
 export function injectFault(fault: ChaosFault): Promise<unknown> {
   return admin('POST', '/faults', { count: 1, ...fault });
+}
+
+/**
+ * A network outage: every API connection is dropped for `ms`, then they work again. Not
+ * "drop the next request": a browser silently resends a request whose reused connection
+ * dropped (over each idle pooled connection), so a one-shot drop may never reach the page.
+ */
+export async function dropConnectionsFor(ms: number, whileDown: () => void): Promise<void> {
+  await admin('POST', '/faults', { type: 'drop', count: 'Infinity' });
+  try {
+    whileDown();
+    await new Promise((resolve) => setTimeout(resolve, ms));
+  } finally {
+    await admin('DELETE', '/faults');
+  }
 }
 
 /** Back to the seeded data, no faults, no maintenance, fresh rate-limit windows. */

@@ -182,6 +182,15 @@ describe('chaos', () => {
     await demo.screenshot(page, 'chaos-retried-500');
   });
 
+  it('shows an offline toast during a network outage, then a recovered toast', async () => {
+    const page = await open('#/chaos');
+    await page.getByRole('button', { name: /network outage/ }).click();
+    await page.getByTestId('toast-offline').waitFor();
+    await demo.screenshot(page, 'chaos-offline');
+    await page.getByTestId('toast-recovered').waitFor();
+    expect(await page.getByTestId('toast-offline').count()).toBe(0);
+  });
+
   it('shows a 503 "retrying" toast in maintenance, then a "recovered" toast when it ends', async () => {
     const page = await open('#/chaos');
     await page.getByTestId('maintenance-toggle').check();

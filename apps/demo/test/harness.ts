@@ -105,6 +105,8 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
       const reset = page.getByRole('button', { name: /^Reset the sandbox/ });
       await reset.click();
       await page.getByRole('button', { name: /^Reset the sandbox/, disabled: false }).waitFor();
+      // The fresh Chaos screen's first probe has landed: the next fault meets the next request.
+      await page.getByTestId('probe-status').getByText('succeeded').waitFor();
     },
     async screenshot(page, name) {
       await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: true });

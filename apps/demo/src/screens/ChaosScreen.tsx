@@ -6,12 +6,15 @@ import { useProbe } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import {
   type ChaosFault,
+  dropConnectionsFor,
   injectFault,
   isMaintenanceOn,
   resetSandbox,
   sandboxLog,
   setMaintenance,
 } from '../sandbox-admin.js';
+
+const OUTAGE_MS = 2000;
 
 const faults: { label: string; explain: string; fault: ChaosFault }[] = [
   {
@@ -23,13 +26,6 @@ const faults: { label: string; explain: string; fault: ChaosFault }[] = [
     label: 'An HTML 500',
     explain: 'A proxy error page, still classified.',
     fault: { type: 'html500' },
-  },
-  {
-    label: 'A dropped connection',
-    explain: 'No response at all: a network error.',
-    // Several: Chromium silently resends a request (once or twice) when a reused
-    // connection drops, so the client only sees the failure from the second drop on.
-    fault: { type: 'drop', count: 4 },
   },
   {
     label: 'A slow response',
@@ -89,8 +85,18 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
             </span>
           </label>
 
-          <h3 style={{ marginTop: '1.25rem' }}>Next request fails with…</h3>
+          <h3 style={{ marginTop: '1.25rem' }}>Faults</h3>
           <div className="chaos-grid">
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => act(() => dropConnectionsFor(OUTAGE_MS, () => void probe.refetch()))}
+              style={{ textAlign: 'left' }}
+            >
+              <strong>A 2 s network outage</strong>
+              <br />
+              <span className="muted">Connections drop: offline, then recovered.</span>
+            </button>
             {faults.map(({ label, explain, fault }) => (
               <button
                 key={label}
