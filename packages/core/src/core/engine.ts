@@ -136,6 +136,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     init: RequestInit | undefined,
   ): Promise<Response> => {
     const started = performance.now();
+    const attempt = conditions.sent();
     inFlight += 1;
     try {
       const response = await options.fetch(input, init);
@@ -143,7 +144,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       releasePermit(call, { status: response.status, headers: response.headers });
       if (response.ok) {
         budget.refund();
-        for (const event of conditions.succeeded()) events.emit(event);
+        for (const event of conditions.succeeded(attempt)) events.emit(event);
       }
       if (events.active) {
         events.emit({
