@@ -22,6 +22,7 @@ export {
   noticeReducer,
   type OfflineNotice,
   type RateLimitedNotice,
+  type RecoveredNotice,
   type ServiceUnavailableNotice,
   type UnauthorizedNotice,
 } from './notices/reducer.js';

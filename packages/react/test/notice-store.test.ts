@@ -26,7 +26,7 @@ const limited: AvalaEvent = {
 };
 
 describe('notice store', () => {
-  it('reports shown once, then updated, then cleared, to onNotice', () => {
+  it('reports shown once, then updated, then cleared and recovered, to onNotice', () => {
     const source = eventSource();
     const store = createNoticeStore(() => 1_000);
     const changes: AvalaNoticeChange[] = [];
@@ -37,7 +37,12 @@ describe('notice store', () => {
     source.emit({ ...limited, until: 12_000 });
     source.emit({ type: 'recovered', from: 'rate_limited' });
 
-    expect(changes.map((c) => c.type)).toEqual(['shown', 'updated', 'cleared']);
+    expect(changes.map((c) => [c.type, c.notice.kind])).toEqual([
+      ['shown', 'rate_limited'],
+      ['updated', 'rate_limited'],
+      ['cleared', 'rate_limited'],
+      ['shown', 'recovered'],
+    ]);
     expect(changes[2]).toMatchObject({ reason: 'ended', notice: { retryAt: 12_000 } });
     disconnect();
     expect(source.size).toBe(0);
@@ -61,5 +66,27 @@ describe('notice store', () => {
     first[0]?.dismiss();
     expect(store.getSnapshot()).toEqual([]);
     expect(changes.at(-1)).toMatchObject({ type: 'cleared', reason: 'dismissed' });
+  });
+
+  it('reports a recovered notice cleared by the next condition as ended', () => {
+    const source = eventSource();
+    const store = createNoticeStore(() => 1_000);
+    const changes: AvalaNoticeChange[] = [];
+    store.setListener((change) => changes.push(change));
+    store.connect(source);
+
+    source.emit(limited);
+    source.emit({ type: 'recovered', from: 'rate_limited' });
+    expect(store.getSnapshot()).toEqual([
+      expect.objectContaining({ kind: 'recovered', from: 'rate_limited' }),
+    ]);
+    source.emit(limited);
+    expect(store.getSnapshot().map((n) => n.kind)).toEqual(['rate_limited']);
+    expect(
+      changes.slice(-2).map((c) => [c.type, c.notice.kind, 'reason' in c && c.reason]),
+    ).toEqual([
+      ['cleared', 'recovered', 'ended'],
+      ['shown', 'rate_limited', false],
+    ]);
   });
 });

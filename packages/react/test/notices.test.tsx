@@ -48,7 +48,7 @@ function Notices() {
 }
 
 describe('notices', () => {
-  it('raises one rate-limit notice for 20 concurrent 429s and clears it on recovery', async () => {
+  it('raises one rate-limit notice for 20 concurrent 429s and replaces it with a recovered one', async () => {
     sandbox.injectFault({
       type: 'status',
       status: 429,
@@ -64,21 +64,28 @@ describe('notices', () => {
       </AvalaProvider>,
     );
     await waitFor(() => expect(screen.getAllByText(/^loaded /)).toHaveLength(20));
-    await waitFor(() => expect(changes.at(-1)?.type).toBe('cleared'));
+    await waitFor(() => expect(changes.at(-1)?.notice.kind).toBe('recovered'));
 
     const limited = requestsTo(sandbox, '/datasets/').filter((entry) => entry.status === 429);
     expect(limited).toHaveLength(20);
-    const shown = changes.filter((c) => c.type === 'shown');
+    const shown = changes.filter((c) => c.type === 'shown' && c.notice.kind === 'rate_limited');
     expect(shown).toHaveLength(1);
     expect(shown[0]?.notice).toMatchObject({ id: 'rate_limited', kind: 'rate_limited' });
     expect(typeof (shown[0]?.notice.kind === 'rate_limited' && shown[0].notice.retryAt)).toBe(
       'number',
     );
-    expect(changes.at(-1)).toMatchObject({ type: 'cleared', reason: 'ended' });
+    expect(changes.slice(-2)).toMatchObject([
+      { type: 'cleared', reason: 'ended', notice: { kind: 'rate_limited' } },
+      { type: 'shown', notice: { kind: 'recovered', from: 'rate_limited' } },
+    ]);
+    expect(screen.getAllByRole('status').map((status) => status.textContent)).toEqual([
+      'recovereddismiss recovered',
+    ]);
+    act(() => screen.getByRole('button', { name: 'dismiss recovered' }).click());
     expect(screen.queryByRole('status')).toBeNull();
   });
 
-  it('shows a 503 notice while the API is in maintenance and clears it when it is back', async () => {
+  it('shows a 503 notice while the API is in maintenance and a recovered one when it is back', async () => {
     sandbox.injectFault({
       type: 'status',
       status: 503,
@@ -93,10 +100,11 @@ describe('notices', () => {
       </AvalaProvider>,
     );
     expect(await screen.findByText('loaded 1')).toBeTruthy();
-    await waitFor(() => expect(changes.at(-1)?.type).toBe('cleared'));
+    await waitFor(() => expect(changes.at(-1)?.notice.kind).toBe('recovered'));
     expect(changes.map((c) => [c.type, c.notice.kind])).toEqual([
       ['shown', 'service_unavailable'],
       ['cleared', 'service_unavailable'],
+      ['shown', 'recovered'],
     ]);
   });
 
@@ -146,6 +154,12 @@ describe('notices', () => {
     );
     await waitFor(() => expect(result.current.query.isError).toBe(true));
     expect(result.current.query.error?.kind).toBe('forbidden');
+    await waitFor(() => expect(result.current.notices.map((n) => n.kind)).toEqual(['forbidden']));
+
+    // Each 403 is about one action: after a dismissal, the next one shows again.
+    act(() => result.current.notices[0]?.dismiss());
+    expect(result.current.notices).toEqual([]);
+    await act(() => result.current.query.refetch());
     await waitFor(() => expect(result.current.notices.map((n) => n.kind)).toEqual(['forbidden']));
   });
 });

@@ -1,20 +1,21 @@
 import type { AvalaError, AvalaEvent } from '@avala-fetch/core';
 
-/** The conditions a notice reports; at most one notice of each is shown at a time. */
+/** The kinds of notice; at most one notice of each is shown at a time. */
 export type AvalaNoticeKind =
   | 'rate_limited'
   | 'service_unavailable'
   | 'offline'
+  | 'recovered'
   | 'unauthorized'
   | 'forbidden';
 
 interface NoticeBase<K extends AvalaNoticeKind> {
-  /** Stable for the life of the condition (it is the kind): use it as the toast's id. */
+  /** Stable for the life of the notice (it is the kind): use it as the toast's id. */
   id: K;
   kind: K;
   /** One readable line for a toast or banner. */
   message: string;
-  /** Epoch ms when the condition was first seen. */
+  /** Epoch ms when the condition was first seen (for `recovered`: when it ended). */
   since: number;
 }
 
@@ -40,7 +41,20 @@ export interface UnauthorizedNotice extends NoticeBase<'unauthorized'> {
   detail?: string;
 }
 
-/** The key is valid but not allowed to do this (403). */
+/**
+ * A rate limit, outage or network failure ended: a request went through again. It clears the
+ * other passing notices and is cleared by the next one; otherwise it stays until dismissed,
+ * so the app's toast library decides how long to show it (auto-close → `notice.dismiss()`).
+ */
+export interface RecoveredNotice extends NoticeBase<'recovered'> {
+  /** The condition that ended. */
+  from: 'rate_limited' | 'service_unavailable' | 'offline';
+}
+
+/**
+ * The key is valid but not allowed to do this (403). It is about one action, so nothing ends
+ * it: it stays until dismissed, and the next 403 shows it again even after a dismissal.
+ */
 export interface ForbiddenNotice extends NoticeBase<'forbidden'> {
   detail?: string;
   /** The machine code, e.g. `plan_insufficient`. */
@@ -53,13 +67,18 @@ export type AvalaNoticeData =
   | RateLimitedNotice
   | ServiceUnavailableNotice
   | OfflineNotice
+  | RecoveredNotice
   | UnauthorizedNotice
   | ForbiddenNotice;
 
 /** The notices state: what is shown, and which still-active conditions the user dismissed. */
 export interface NoticeState {
   readonly notices: readonly AvalaNoticeData[];
-  /** Dismissed conditions stay hidden until they end, so 20 late 429s do not bring it back. */
+  /**
+   * Dismissed conditions that stay hidden until they end, so 20 late 429s do not bring a
+   * dismissed toast back. Never `forbidden` or `recovered`: nothing ends those, so a
+   * dismissal is not remembered and the next one shows.
+   */
   readonly dismissed: readonly AvalaNoticeKind[];
 }
 
@@ -79,18 +98,22 @@ export const initialNoticeState: NoticeState = { notices: [], dismissed: [] };
  * - `rate_limited` → a `rate_limited` notice; a later `until` moves `retryAt` forward.
  * - `service_unavailable` → one notice; `retryAt` when the API said how long.
  * - `offline` → one notice.
- * - `recovered` (`from` one of those three) → that notice is cleared.
+ * - A new notice of one of those three clears a shown `recovered` notice.
+ * - `recovered` (`from` one of those three) → that condition ends (its notice and its
+ *   dismissal are cleared) and, if it had been noticed (shown or dismissed), one `recovered`
+ *   notice is shown until dismissed or replaced by the next condition.
  * - `error` of kind `unauthorized`/`forbidden` → a notice (a banner); a later 2xx response
  *   clears `unauthorized` (the key works again); `forbidden` stays until dismissed.
+ * - `dismiss` hides a notice. Conditions that end (429, 503, offline, 401) stay hidden until
+ *   they do; `forbidden` and `recovered` are not remembered, so the next one shows.
  */
 export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeState {
   if (action.type === 'dismiss') {
     const notice = state.notices.find((n) => n.id === action.id);
     if (!notice) return state;
-    return {
-      notices: state.notices.filter((n) => n !== notice),
-      dismissed: [...state.dismissed, notice.kind],
-    };
+    const notices = state.notices.filter((n) => n !== notice);
+    if (forgottenOnDismiss.has(notice.kind)) return { ...state, notices };
+    return { notices, dismissed: [...state.dismissed, notice.kind] };
   }
   const { event, at } = action;
   switch (event.type) {
@@ -132,7 +155,7 @@ export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeS
           },
       );
     case 'recovered':
-      return clear(state, event.from);
+      return recover(state, event.from, at);
     case 'response':
       return event.status >= 200 && event.status < 300 ? clear(state, 'unauthorized') : state;
     case 'error':
@@ -175,6 +198,24 @@ export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeS
 
 type NoticeOf<K extends AvalaNoticeKind> = Extract<AvalaNoticeData, { kind: K }>;
 
+/** The conditions that end by themselves, with a `recovered` notice. */
+type PassingCondition = RecoveredNotice['from'];
+
+/** Nothing ends these, so remembering a dismissal would hide every later one for good. */
+const forgottenOnDismiss: ReadonlySet<AvalaNoticeKind> = new Set(['forbidden', 'recovered']);
+
+const passing: ReadonlySet<AvalaNoticeKind> = new Set<PassingCondition>([
+  'rate_limited',
+  'service_unavailable',
+  'offline',
+]);
+
+const recoveredMessages: Record<PassingCondition, string> = {
+  rate_limited: 'The rate limit has passed: requests to the Avala API flow again.',
+  service_unavailable: 'The Avala API is available again.',
+  offline: 'The connection to the Avala API is back.',
+};
+
 /** Replaces (or adds) the notice of `kind`, unless the user dismissed that condition. */
 function upsert<K extends AvalaNoticeKind>(
   state: NoticeState,
@@ -186,11 +227,35 @@ function upsert<K extends AvalaNoticeKind>(
   const previous = index === -1 ? undefined : (state.notices[index] as NoticeOf<K>);
   const notice = next(previous);
   if (notice === previous) return state;
+  if (index !== -1) {
+    return { ...state, notices: state.notices.map((n, i) => (i === index ? notice : n)) };
+  }
+  // A new rate limit, outage or network failure makes an earlier "recovered" stale.
+  const kept = passing.has(kind)
+    ? state.notices.filter((n) => n.kind !== 'recovered')
+    : state.notices;
+  return { ...state, notices: [...kept, notice] };
+}
+
+/** Ends a passing condition and, if the user had seen it, says it recovered. */
+function recover(state: NoticeState, from: PassingCondition, at: number): NoticeState {
+  const noticed = state.notices.some((n) => n.kind === from) || state.dismissed.includes(from);
+  if (!noticed) return state;
+  const ended = clear(state, from);
+  const recovered: RecoveredNotice = {
+    id: 'recovered',
+    kind: 'recovered',
+    from,
+    message: recoveredMessages[from],
+    since: at,
+  };
+  // One at a time: a second recovery (say offline, then the rate limit) replaces the first.
+  const index = ended.notices.findIndex((n) => n.kind === 'recovered');
   const notices =
     index === -1
-      ? [...state.notices, notice]
-      : state.notices.map((n, i) => (i === index ? notice : n));
-  return { ...state, notices };
+      ? [...ended.notices, recovered]
+      : ended.notices.map((n, i) => (i === index ? recovered : n));
+  return { ...ended, notices };
 }
 
 /** Ends a condition: its notice goes, and a later occurrence is shown again. */

@@ -9,7 +9,10 @@ import {
 
 /** A notice as the app sees it: its data plus the way to close it. */
 export type AvalaNotice = AvalaNoticeData & {
-  /** Hides the notice; the same condition is shown again only after it has ended. */
+  /**
+   * Hides the notice. A 429, 503, offline or 401 notice is shown again only after its
+   * condition has ended; the next `forbidden` or `recovered` notice shows regardless.
+   */
   dismiss(): void;
 };
 
