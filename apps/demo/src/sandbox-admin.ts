@@ -2,6 +2,8 @@
  * The sandbox's chaos controls (`/__sandbox/…`, outside the Avala API). These are plain
  * `fetch` calls on purpose: they are test-bench switches, not API calls the client handles.
  */
+// Types only: the sandbox runs in Node; this page reads its log over HTTP.
+import type { SandboxLogEntry } from '@avala-fetch/sandbox';
 import { demoConfig } from './config.js';
 
 /** A failure the Chaos screen can inject into the next request. */
@@ -11,17 +13,7 @@ export type ChaosFault =
   | { type: 'drop' }
   | { type: 'delay'; delayMs: number };
 
-/** One request the sandbox saw. */
-export interface SandboxLogEntry {
-  method: string;
-  path: string;
-  query?: string;
-  status: number;
-  key?: string;
-  at: number;
-  aborted?: boolean;
-  fault?: string;
-}
+export type { SandboxLogEntry };
 
 async function admin(method: string, path: string, body?: unknown): Promise<unknown> {
   const response = await fetch(`${demoConfig.sandboxUrl}/__sandbox${path}`, {
