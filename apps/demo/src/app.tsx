@@ -1,7 +1,7 @@
 import { AvalaProvider } from '@avala-fetch/react';
 import { useState } from 'react';
 import { Header } from './components/Header.js';
-import { Banners, Toasts, useRecoveredToasts } from './components/Notices.js';
+import { Banners, Toasts } from './components/Notices.js';
 import { type KeyChoice, storedKeyChoice, storeKeyChoice } from './config.js';
 import { type Route, useRoute } from './router.js';
 import { ChaosScreen } from './screens/ChaosScreen.js';
@@ -21,32 +21,22 @@ export function App() {
   const route = useRoute();
   const [keyChoice, setKeyChoice] = useState<KeyChoice>(storedKeyChoice);
   const [generation, setGeneration] = useState(0);
-  const recovered = useRecoveredToasts();
   const session = demoSession(keyChoice, generation);
 
   const changeKey = (choice: KeyChoice) => {
     storeKeyChoice(choice);
     setKeyChoice(choice);
-    recovered.clear();
   };
-  const reset = () => {
-    setGeneration((n) => n + 1);
-    recovered.clear();
-  };
+  const reset = () => setGeneration((n) => n + 1);
 
   return (
-    <AvalaProvider
-      client={session.client}
-      queryClient={session.queryClient}
-      onNotice={recovered.onNotice}
-      key={session.id}
-    >
+    <AvalaProvider client={session.client} queryClient={session.queryClient} key={session.id}>
       <Header route={route} keyChoice={keyChoice} onKeyChange={changeKey} />
       <Banners />
       <main>
         <Screen route={route} onReset={reset} />
       </main>
-      <Toasts recovered={recovered.toasts} onDismissRecovered={recovered.dismiss} />
+      <Toasts />
     </AvalaProvider>
   );
 }

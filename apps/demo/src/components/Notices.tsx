@@ -1,60 +1,11 @@
-import { type AvalaNotice, type AvalaNoticeChange, useAvalaNotices } from '@avala-fetch/react';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { type AvalaNotice, type RecoveredNotice, useAvalaNotices } from '@avala-fetch/react';
+import { useEffect } from 'react';
 import { Countdown } from './Countdown.js';
 
 type Notice = AvalaNotice;
 
-/** A "recovered" toast: shown when a 429/503/offline condition ends by itself. */
-export interface RecoveredToast {
-  id: number;
-  from: string;
-}
-
+/** How long a "recovered" toast stays: the library leaves that to the app. */
 const RECOVERED_TOAST_MS = 6000;
-const passingKinds = new Set(['rate_limited', 'service_unavailable', 'offline']);
-
-/**
- * Turns the provider's `onNotice` changes into "recovered" toasts: a passing condition's
- * notice that is cleared because it ended (not dismissed) means the API answers again.
- */
-export function useRecoveredToasts() {
-  const [toasts, setToasts] = useState<RecoveredToast[]>([]);
-  const nextId = useRef(0);
-  const timers = useRef(new Set<number>());
-  useEffect(() => {
-    const pending = timers.current;
-    return () => {
-      for (const timer of pending) window.clearTimeout(timer);
-    };
-  }, []);
-
-  const dismiss = useCallback((id: number) => {
-    setToasts((current) => current.filter((toast) => toast.id !== id));
-  }, []);
-
-  const onNotice = useCallback(
-    (change: AvalaNoticeChange) => {
-      if (change.type !== 'cleared' || change.reason !== 'ended') return;
-      if (!passingKinds.has(change.notice.kind)) return;
-      nextId.current += 1;
-      const id = nextId.current;
-      setToasts((current) => [
-        ...current.filter((toast) => toast.from !== change.notice.kind),
-        { id, from: change.notice.kind },
-      ]);
-      const timer = window.setTimeout(() => {
-        timers.current.delete(timer);
-        dismiss(id);
-      }, RECOVERED_TOAST_MS);
-      timers.current.add(timer);
-    },
-    [dismiss],
-  );
-
-  const clear = useCallback(() => setToasts([]), []);
-
-  return { toasts, dismiss, onNotice, clear };
-}
 
 const bannerKinds = new Set(['unauthorized', 'forbidden']);
 
@@ -106,39 +57,10 @@ export function Banners() {
 }
 
 /** 429, 503, offline and recovered as toasts: passing states the client is handling. */
-export function Toasts({
-  recovered,
-  onDismissRecovered,
-}: {
-  recovered: readonly RecoveredToast[];
-  onDismissRecovered: (id: number) => void;
-}) {
+export function Toasts() {
   const notices = useAvalaNotices().filter((notice) => !bannerKinds.has(notice.kind));
   return (
     <section className="toasts" aria-live="polite" aria-label="Notifications">
-      {recovered.map((toast) => (
-        <div
-          key={toast.id}
-          className="toast toast--recovered"
-          role="status"
-          data-testid="toast-recovered"
-        >
-          <div className="toast__body">
-            <p className="toast__title">Recovered</p>
-            <p className="toast__text">
-              {recoveredText[toast.from] ?? 'The API is answering again.'}
-            </p>
-          </div>
-          <button
-            type="button"
-            className="close"
-            aria-label="Dismiss"
-            onClick={() => onDismissRecovered(toast.id)}
-          >
-            ×
-          </button>
-        </div>
-      ))}
       {notices.map((notice) => (
         <div
           key={notice.id}
@@ -192,12 +114,31 @@ function ToastText({ notice }: { notice: Notice }) {
           <p className="toast__text">The request did not reach the server; retrying.</p>
         </>
       );
+    case 'recovered':
+      return <RecoveredText notice={notice} />;
     default:
       return <p className="toast__title">{notice.message}</p>;
   }
 }
 
-const recoveredText: Record<string, string> = {
+/**
+ * The "recovered" toast's text. It closes itself after a few seconds: a later recovery is a
+ * new notice object, which restarts the timer.
+ */
+function RecoveredText({ notice }: { notice: RecoveredNotice & Pick<Notice, 'dismiss'> }) {
+  useEffect(() => {
+    const timer = window.setTimeout(notice.dismiss, RECOVERED_TOAST_MS);
+    return () => window.clearTimeout(timer);
+  }, [notice]);
+  return (
+    <>
+      <p className="toast__title">Recovered</p>
+      <p className="toast__text">{recoveredText[notice.from]}</p>
+    </>
+  );
+}
+
+const recoveredText: Record<RecoveredNotice['from'], string> = {
   service_unavailable: 'The API is back from maintenance; pending requests went through.',
   rate_limited: 'The rate-limit window has passed; requests flow again.',
   offline: 'The connection is back.',
