@@ -3,6 +3,7 @@ import {
   type AvalaError,
   isRetryBudgetExhausted,
   type Page,
+  UnsafeUrlError,
 } from '@avala-fetch/core';
 import type { Sandbox } from '@avala-fetch/sandbox';
 import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
@@ -101,6 +102,17 @@ describe('useAvalaQuery', () => {
     expect(result.current.error?.kind).toBe('not_found');
     expect(requestsTo(sandbox, '/datasets/')).toHaveLength(1);
     expect(result.current.failureCount).toBe(1);
+  });
+
+  it('surfaces a refused path (an undefined id) as UnsafeUrlError, sending and retrying nothing', async () => {
+    const uid: string | undefined = undefined;
+    const { result } = renderHook(() => useAvalaQuery(['datasets', uid ?? '']), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(result.current.error).toBeInstanceOf(UnsafeUrlError);
+    expect(result.current.failureCount).toBe(1);
+    expect(sandbox.log).toHaveLength(0);
   });
 
   it("waits the server's Retry-After on a 429, then succeeds", async () => {
