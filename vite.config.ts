@@ -1,4 +1,6 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defaultClientConditions, defaultServerConditions, defineConfig } from 'vite';
+import { configDefaults } from 'vitest/config';
 
 /**
  * Workspace packages export their TypeScript sources under this condition, so tests
@@ -19,7 +21,47 @@ export default defineConfig({
       },
       {
         ...sourceConditions,
-        test: { name: 'core', root: 'packages/core', environment: 'node' },
+        test: {
+          name: 'core',
+          root: 'packages/core',
+          environment: 'node',
+          exclude: [...configDefaults.exclude, 'test/browser/**'],
+        },
+      },
+      {
+        ...sourceConditions,
+        // The core in real Chromium (Debian's) against sandboxes started in Node by the
+        // global setup: CORS, exposed headers, a browser's abort and redirects. Files share
+        // the sandboxes and reset them, so they run one at a time.
+        test: {
+          name: 'browser',
+          root: 'packages/core',
+          include: ['test/browser/**/*.browser.test.ts'],
+          globalSetup: ['test/browser/global-setup.ts'],
+          fileParallelism: false,
+          testTimeout: 10_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: {
+                executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+                args: [
+                  '--no-sandbox',
+                  '--disable-gpu',
+                  '--disable-quic',
+                  '--no-first-run',
+                  '--disable-background-networking',
+                  '--disable-component-update',
+                  '--disable-sync',
+                ],
+              },
+            }),
+            instances: [{ browser: 'chromium' }],
+            // The page renders nothing, so a failure's screenshot would show a blank page.
+            screenshotFailures: false,
+          },
+        },
       },
       {
         ...sourceConditions,
