@@ -5,10 +5,16 @@ import { configDefaults } from 'vitest/config';
 /**
  * Workspace packages export their TypeScript sources under this condition, so tests
  * and the demo run against `src/` with no build step (see each package's `exports`).
+ * Every environment needs it: `__vitest__` is the one that loads global setup files,
+ * and without it a clean clone (no `dist/`) cannot resolve `@avala-fetch/sandbox` there.
  */
+const serverSourceConditions = {
+  resolve: { conditions: ['@avala-fetch/source', ...defaultServerConditions] },
+};
 const sourceConditions = {
   resolve: { conditions: ['@avala-fetch/source', ...defaultClientConditions] },
-  ssr: { resolve: { conditions: ['@avala-fetch/source', ...defaultServerConditions] } },
+  ssr: serverSourceConditions,
+  environments: { __vitest__: serverSourceConditions },
 };
 
 /** One Vitest project per package/app; `pnpm test` at the root runs them all. */
