@@ -53,7 +53,6 @@ export {
   UnauthorizedError,
   UnexpectedStatusError,
 } from './errors/kinds.js';
-// The retry policy (SPEC §3): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 // The proactive rate-limit governor (SPEC §2), usable on its own as well.
 export {
   type AttemptOutcome,
@@ -68,6 +67,7 @@ export {
   normalizeRateLimitOptions,
   type Permit,
 } from './governor/index.js';
+// The retry policy (SPEC §3): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
 export { createRetryBudget, type RetryBudget } from './retry/budget.js';
 export {
@@ -83,6 +83,7 @@ export {
   isTransientKind,
   type TransientRuleOptions,
 } from './retry/rule.js';
+// Public types.
 export type {
   AvalaClient,
   AvalaPath,
@@ -97,8 +98,8 @@ export type { AvalaErrorKind, RateLimitInfo, RequestInfo } from './types/errors.
 export type { AvalaEvent, AvalaEventListener, AvalaEventType } from './types/events.js';
 export type { AvalaClientOptions, ConcurrencyPool, RateLimitOptions } from './types/options.js';
 export type { RetryBudgetOptions, RetryOption, RetryPolicy } from './types/retry.js';
+// The helpers beneath: header parsing, safe paths and base URLs, redaction (SPEC §5).
 export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';
-// Safe URLs (SPEC §5).
 export { encodeSegment, path } from './utils/path.js';
 export { redactString, redactUrl, redactValue } from './utils/redact.js';
 export {
