@@ -32,7 +32,7 @@ export function createState(options: ResolvedOptions): SandboxState {
       state.store.reset();
       state.limiter.reset();
       state.faults.clear();
-      state.delays.cancelAll();
+      state.delays.releaseAll();
       state.log.clear();
       state.maintenance.end();
     },

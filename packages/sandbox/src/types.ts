@@ -140,7 +140,10 @@ export interface Sandbox {
   injectFault(fault: SandboxFault): void;
   /** Remove every pending fault. */
   clearFaults(): void;
-  /** Back to the start: seeded store, empty rate-limit windows, no faults, empty log, no maintenance. */
+  /**
+   * Back to the start: seeded store, empty rate-limit windows, no faults, empty log, no
+   * maintenance. Requests waiting in a `delay` fault are handled at once.
+   */
   reset(): void;
   /** Stop listening and close every open connection. */
   close(): Promise<void>;

@@ -238,6 +238,14 @@ describe('reset and close', () => {
     expect((await call(ctx.sandbox, '/health/')).status).toBe(200);
   });
 
+  it('reset() lets a request waiting in a delay through instead of leaving it hanging', async () => {
+    ctx.sandbox.injectFault({ type: 'delay', delayMs: 60_000 });
+    const pending = call(ctx.sandbox, '/health/', { signal: AbortSignal.timeout(5_000) });
+    await faultsTaken(ctx.sandbox);
+    ctx.sandbox.reset();
+    expect((await pending).status).toBe(200);
+  });
+
   it('close() ends a request waiting in a delay instead of hanging', async () => {
     ctx.sandbox.injectFault({ type: 'delay', delayMs: 60_000 });
     const pending = call(ctx.sandbox, '/health/').catch((error: unknown) => error);

@@ -67,10 +67,11 @@ export class FaultQueue {
 
 /**
  * Timers of `delay` faults, so `close()` can end them instead of leaving the event loop
- * busy, and so a client that hangs up during the delay ends it at once.
+ * busy, `reset()` can let the waiting requests through, and a client that hangs up during
+ * the delay ends it at once.
  */
 export class Delays {
-  readonly #active = new Set<() => void>();
+  readonly #active = new Set<(completed: boolean) => void>();
 
   /** Waits `ms`; resolves `false` early when `signal` aborts or the sandbox closes. */
   wait(ms: number, signal: AbortSignal): Promise<boolean> {
@@ -79,19 +80,28 @@ export class Delays {
       const finish = (completed: boolean) => {
         clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
-        this.#active.delete(onAbort);
+        this.#active.delete(finish);
         resolve(completed);
       };
       const onAbort = () => finish(false);
       const timer = setTimeout(() => finish(true), ms);
       signal.addEventListener('abort', onAbort, { once: true });
-      this.#active.add(onAbort);
+      this.#active.add(finish);
     });
   }
 
-  /** Ends every pending wait. */
+  /** Ends every pending wait as abandoned: the requests get no answer (for `close()`). */
   cancelAll(): void {
-    for (const cancel of [...this.#active]) cancel();
+    for (const finish of [...this.#active]) finish(false);
+  }
+
+  /**
+   * Ends every pending wait as if its delay had passed, so the requests are answered
+   * (for `reset()`: a cancelled wait sends nothing and would leave the client hanging on
+   * an open connection).
+   */
+  releaseAll(): void {
+    for (const finish of [...this.#active]) finish(true);
   }
 }
 
