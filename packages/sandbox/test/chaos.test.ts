@@ -133,6 +133,19 @@ describe('fault injection', () => {
     expect(() => ctx.sandbox.injectFault({ type: 'explode' })).toThrow(TypeError);
   });
 
+  it('refuses a status fault whose headers could not be sent, instead of answering 500 later', async () => {
+    expect(() =>
+      ctx.sandbox.injectFault({ type: 'status', status: 503, headers: { 'Retry After': '1' } }),
+    ).toThrow(TypeError);
+    const bad = await admin(ctx.sandbox, 'POST', '/faults', {
+      type: 'status',
+      status: 503,
+      headers: { 'X-Note': 'line\nbreak' },
+    });
+    expect(bad.status).toBe(400);
+    expect((await call(ctx.sandbox, '/datasets/')).status).toBe(200);
+  });
+
   it('is driven by POST, GET and DELETE /__sandbox/faults', async () => {
     const queued = await admin(ctx.sandbox, 'POST', '/faults', {
       type: 'status',

@@ -194,6 +194,12 @@ function checkFault(fault: SandboxFault): void {
       if (fault.retryAfterS !== undefined && !(fault.retryAfterS >= 0)) {
         throw new RangeError(`fault.retryAfterS must be zero or more, got ${fault.retryAfterS}`);
       }
+      // Checked now: a header that cannot be sent would turn every matching request into a bare 500.
+      try {
+        new Headers(fault.headers);
+      } catch (error) {
+        throw new TypeError(`fault.headers cannot be sent: ${(error as Error).message}`);
+      }
       return;
     case 'delay':
       if (!(fault.delayMs >= 0) || !Number.isFinite(fault.delayMs)) {
