@@ -30,10 +30,10 @@ export interface CallState {
   /** The last body text ky handed to `parseJson` (for an `invalid_response`'s `body`). */
   bodyText: string | undefined;
   /**
-   * The jittered backoff chosen in `shouldRetry` for the coming wait; ky's `retry.jitter`
-   * returns it, so the `retry` event announces exactly the wait ky schedules.
+   * The wait chosen in `shouldRetry` for the coming retry; ky's `retry.delay` returns it, so
+   * the `retry` event announces exactly the wait ky schedules.
    */
-  plannedBackoffMs: number | undefined;
+  plannedDelayMs: number | undefined;
   /** Each raw failure's classification, so an attempt's events are raised once. */
   readonly classified: WeakMap<object, AvalaError>;
   /** An error thrown by the caller's own `apiKey` function: passed through, not classified. */
@@ -57,7 +57,7 @@ export function createCallState(init: {
     permit: undefined,
     status: undefined,
     bodyText: undefined,
-    plannedBackoffMs: undefined,
+    plannedDelayMs: undefined,
     classified: new WeakMap(),
     keyError: undefined,
   };

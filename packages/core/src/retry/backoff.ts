@@ -2,7 +2,7 @@ import type { RetryPolicy } from '../types/retry.js';
 
 /**
  * The most a retry may wait before jitter: `baseDelayMs * 2 ** (attempt - 1)`, capped at
- * `maxDelayMs`. `attempt` is 1 for the first retry. ky's `retry.delay` is this function.
+ * `maxDelayMs`. `attempt` is 1 for the first retry.
  */
 export function backoffCeilingMs(attempt: number, policy: RetryPolicy): number {
   const exponent = Math.max(0, attempt - 1);
@@ -20,7 +20,8 @@ export function serverRetryAfterMs(error: unknown): number | undefined {
  * `failureCount + 1`). The server's `retryAfterMs` wins when the error has one (capped at
  * `maxRetryAfterMs`; a longer one is refused by `shouldRetryError`, not slept through);
  * otherwise exponential backoff with full jitter (uniform in 0…ceiling), capped at
- * `maxDelayMs`. `random` is injectable for tests.
+ * `maxDelayMs`. `random` is injectable for tests. ky's retries (through `retry.delay`) and
+ * TanStack's `retryDelay` both wait this long.
  */
 export function retryDelayMs(
   attempt: number,

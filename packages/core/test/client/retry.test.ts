@@ -116,6 +116,45 @@ describe('retries through ky (SPEC §3)', () => {
     expect(statuses(sandbox)).toEqual([503, 200]);
   });
 
+  it('waits the Retry-After of a 500 even past maxDelayMs, as the hooks would', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, {
+      rateLimit: false,
+      retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5000 },
+    });
+    sandbox.injectFault({ type: 'status', status: 500, headers: { 'retry-after': '1' } });
+    const retried = nextEvent(client, 'retry');
+
+    const call = client.get('/datasets/', { searchParams: { limit: 1 } });
+    const retry = await retried;
+    expect(retry.delayMs).toBe(client.retryCallbacks({ method: 'GET' }).retryDelay(0, retry.error));
+    expect(retry.delayMs).toBe(1000);
+
+    await vi.advanceTimersByTimeAsync(990);
+    expect(statuses(sandbox)).toEqual([500]);
+    await vi.advanceTimersByTimeAsync(10);
+    await call;
+    expect(statuses(sandbox)).toEqual([500, 200]);
+  });
+
+  it('sleeps exactly the wait the retry event announced (a fractional Retry-After)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, { rateLimit: false });
+    sandbox.injectFault({ type: 'status', status: 429, headers: { 'retry-after': '1.5' } });
+    const retried = nextEvent(client, 'retry');
+
+    const call = client.get('/datasets/', { searchParams: { limit: 1 } });
+    expect((await retried).delayMs).toBe(1500);
+
+    await vi.advanceTimersByTimeAsync(1490);
+    expect(statuses(sandbox)).toEqual([429]);
+    await vi.advanceTimersByTimeAsync(10);
+    await call;
+    expect(statuses(sandbox)).toEqual([429, 200]);
+  });
+
   it('fails at once, with retryAfterMs, when the server asks for a longer wait than maxRetryAfterMs', async () => {
     const sandbox = await sandboxFor();
     const { client, events } = clientFor(sandbox);
