@@ -192,7 +192,13 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     ],
   };
 
+  // Client-wide headers over the default `accept`; ky merges each call's headers over these
+  // case-insensitively (a plain object spread would send `accept` and `Accept` both).
+  const headers = new Headers({ accept: 'application/json' });
+  for (const [name, value] of Object.entries(options.headers)) headers.set(name, value);
+
   const api: KyInstance = ky.create({
+    headers,
     hooks,
     // Never follow a redirect: a 3xx to another origin would carry the key there (custom
     // headers survive cross-origin redirects). Node returns the 3xx, browsers an
@@ -208,7 +214,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         method: call.method,
         json: input.options.json,
         searchParams: mergeSearchParams(input.options.searchParams, input.searchParams),
-        headers: { accept: 'application/json', ...options.headers, ...input.options.headers },
+        headers: input.options.headers,
         signal: call.signal,
         timeout: call.timeoutMs,
         retry: kyRetryOptions(call, retryEnv),

@@ -43,6 +43,29 @@ describe('JSON in and out', () => {
     expect(dataset.name).toBe(dataset.name.toUpperCase());
   });
 
+  it('lets a call override a client header whatever its case, as ky merges headers', async () => {
+    const seen: Headers[] = [];
+    const { client } = clientFor(undefined, {
+      baseUrl: 'https://api.example.test/api/v1',
+      apiKey: 'avk_test_headers',
+      headers: { 'X-Trace': 'client' },
+      fetch: async (input) => {
+        seen.push(new Headers((input as Request).headers));
+        return Response.json({});
+      },
+      rateLimit: false,
+    });
+
+    await client.get('/datasets/', { headers: { Accept: 'application/vnd.avala+json' } });
+    await client.get('/datasets/', { headers: { 'x-trace': 'call' } });
+
+    expect(seen.map((headers) => headers.get('accept'))).toEqual([
+      'application/vnd.avala+json',
+      'application/json',
+    ]);
+    expect(seen.map((headers) => headers.get('x-trace'))).toEqual(['client', 'call']);
+  });
+
   it('turns a body that fails the schema into invalid_response with the issues, not retried', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);
