@@ -10,6 +10,8 @@ import type {
   DataTag,
   InfiniteData,
   QueryKey,
+  UnusedSkipTokenInfiniteOptions,
+  UnusedSkipTokenOptions,
   UseInfiniteQueryOptions,
   UseMutationOptions,
   UseQueryOptions,
@@ -35,8 +37,12 @@ export type AvalaQueryOptions<
     queryKey?: QueryKey;
   };
 
-/** The TanStack options `avalaQueryOptions` returns: a data-tagged key, a `queryFn`, retries. */
-export type AvalaQueryDefinition<TQueryFnData, TData = TQueryFnData> = UseQueryOptions<
+/**
+ * The TanStack options `avalaQueryOptions` returns: a data-tagged key, a `queryFn`, retries.
+ * Typed as TanStack's own `queryOptions` types them (its `queryFn` is never `skipToken`), so
+ * `useSuspenseQuery` and `useQueries` accept it as well as `useQuery`.
+ */
+export type AvalaQueryDefinition<TQueryFnData, TData = TQueryFnData> = UnusedSkipTokenOptions<
   TQueryFnData,
   AvalaError,
   TData,
@@ -68,11 +74,14 @@ export type AvalaInfiniteQueryOptions<
     queryKey?: QueryKey;
   };
 
-/** The TanStack options `avalaInfiniteQueryOptions` returns. */
+/**
+ * The TanStack options `avalaInfiniteQueryOptions` returns, typed as TanStack's own
+ * `infiniteQueryOptions` types them, so `useSuspenseInfiniteQuery` accepts it too.
+ */
 export type AvalaInfiniteQueryDefinition<
   TItem,
   TData = InfiniteData<Page<TItem>, AvalaPageParam>,
-> = UseInfiniteQueryOptions<Page<TItem>, AvalaError, TData, QueryKey, AvalaPageParam> & {
+> = UnusedSkipTokenInfiniteOptions<Page<TItem>, AvalaError, TData, QueryKey, AvalaPageParam> & {
   queryKey: DataTag<QueryKey, InfiniteData<Page<TItem>, AvalaPageParam>, AvalaError>;
 };
 

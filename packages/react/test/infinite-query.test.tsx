@@ -1,9 +1,10 @@
 import type { AvalaClient, Page } from '@avala-fetch/core';
 import type { Sandbox } from '@avala-fetch/sandbox';
-import type { QueryClient } from '@tanstack/react-query';
+import { type QueryClient, useSuspenseInfiniteQuery } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
+import { type ReactNode, Suspense } from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { avalaInfiniteQueryOptions, useAvalaInfiniteQuery } from '../src/index.js';
+import { AvalaProvider, avalaInfiniteQueryOptions, useAvalaInfiniteQuery } from '../src/index.js';
 import { providerWrapper, RETRY_LIMIT, requestsTo, sandboxSuite, schemaOf } from './helpers.js';
 
 let sandbox: Sandbox;
@@ -61,6 +62,18 @@ describe('useAvalaInfiniteQuery', () => {
     await waitFor(() => expect(result.current.isFetchNextPageError).toBe(true));
     expect(result.current.error?.kind).toBe('server_error');
     expect(requestsTo(sandbox, '/datasets/')).toHaveLength(RETRY_LIMIT + 1);
+  });
+
+  it("serves useSuspenseInfiniteQuery like TanStack's own infiniteQueryOptions", async () => {
+    const list = avalaInfiniteQueryOptions(client, '/datasets/', { limit: 2, schema: DatasetName });
+    const suspended = ({ children }: { children: ReactNode }) => (
+      <AvalaProvider client={client} queryClient={queryClient}>
+        <Suspense fallback={null}>{children}</Suspense>
+      </AvalaProvider>
+    );
+    const { result } = renderHook(() => useSuspenseInfiniteQuery(list), { wrapper: suspended });
+    await waitFor(() => expect(result.current?.data.pages[0]?.results).toHaveLength(2));
+    expect(result.current?.hasNextPage).toBe(true);
   });
 
   it('keys the list apart from a plain GET of the same path', () => {

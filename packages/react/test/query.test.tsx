@@ -6,9 +6,15 @@ import {
   UnsafeUrlError,
 } from '@avala-fetch/core';
 import type { Sandbox } from '@avala-fetch/sandbox';
-import { QueryClient, QueryClientProvider, useQuery, useQueryClient } from '@tanstack/react-query';
+import {
+  QueryClient,
+  QueryClientProvider,
+  useQuery,
+  useQueryClient,
+  useSuspenseQuery,
+} from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
-import type { ReactNode } from 'react';
+import { type ReactNode, Suspense } from 'react';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AvalaProvider,
@@ -219,6 +225,19 @@ describe('avalaQueryOptions', () => {
 
     await queryClient.invalidateQueries({ queryKey: avalaQueryKey('/datasets/') });
     expect(requestsTo(sandbox, '/datasets/')).toHaveLength(2);
+  });
+
+  it("serves useSuspenseQuery like TanStack's own queryOptions (no skipToken in its queryFn)", async () => {
+    const datasets = avalaQueryOptions<Page<Dataset>>(client, '/datasets/', {
+      searchParams: { limit: 2 },
+    });
+    const suspended = ({ children }: { children: ReactNode }) => (
+      <AvalaProvider client={client} queryClient={queryClient}>
+        <Suspense fallback={null}>{children}</Suspense>
+      </AvalaProvider>
+    );
+    const { result } = renderHook(() => useSuspenseQuery(datasets), { wrapper: suspended });
+    await waitFor(() => expect(result.current?.data.results).toHaveLength(2));
   });
 
   it('uses a caller-given key', () => {
