@@ -29,6 +29,5 @@ export function avalaRetry(
   method: string,
   idempotent?: boolean,
 ): AvalaRetryOptions {
-  if (client.retryPolicy === false) return { retry: false, retryDelay: () => 0 };
   return client.retryCallbacks({ method, idempotent });
 }

@@ -100,6 +100,18 @@ describe('useAvalaQuery', () => {
     budgeted.dispose();
   });
 
+  it('never retries when the client has retries turned off', async () => {
+    sandbox.injectFault({ type: 'status', status: 503, path: '/datasets/', count: 2 });
+    const unretried = createTestClient(sandbox, { retry: false });
+    const { result } = renderHook(() => useAvalaQuery('/datasets/'), {
+      wrapper: providerWrapper({ client: unretried, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(result.current.error?.kind).toBe('service_unavailable');
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(1);
+    unretried.dispose();
+  });
+
   it('never retries a 404', async () => {
     const { result } = renderHook(() => useAvalaQuery(['datasets', 'no-such-uid']), {
       wrapper: providerWrapper({ client, queryClient }),
