@@ -10,7 +10,7 @@ import { isTransientKind } from '../retry/rule.js';
 import type { AvalaErrorKind, RateLimitInfo, RequestInfo } from '../types/errors.js';
 import { isSecretPath, REDACTED, redactString, redactUrl, redactValue } from '../utils/redact.js';
 import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
-import { buildMessage, finishMessage, oneLine } from './message.js';
+import { buildMessage, finishMessage, hasText } from './message.js';
 
 /** What an `AvalaError` is built from; everything but `kind` is optional. */
 export interface AvalaErrorInit {
@@ -110,7 +110,7 @@ export class AvalaError extends Error {
     const nonFieldErrors = (init.nonFieldErrors ?? []).map(redactString);
     const detail = init.detail === undefined ? undefined : redactString(init.detail);
     const message =
-      init.message !== undefined && oneLine(init.message)
+      init.message !== undefined && hasText(init.message)
         ? finishMessage(init.message)
         : buildMessage({
             status: init.status,

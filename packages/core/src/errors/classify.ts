@@ -252,6 +252,9 @@ function truncateText(body: unknown): unknown {
 // `Bad Gateway (502)`, plus a short plain-text body (a proxy's one-liner); never markup.
 function textMessage(status: number, statusText: string | undefined, text: string): string {
   const line = statusLine(status, statusText);
+  // Text this long is no one-liner whatever its whitespace; not collapsing it keeps a
+  // megabyte proxy page cheap.
+  if (text.length > MAX_TEXT_IN_MESSAGE * 8) return line;
   const snippet = oneLine(text);
   // Markup, long text and cut-off JSON are no message for a person.
   if (!snippet || snippet.length > MAX_TEXT_IN_MESSAGE || looksLikeMarkup(snippet)) return line;

@@ -8,6 +8,11 @@ import { isSecretPath, REDACTED, redactString } from '../utils/redact.js';
 /** The longest `message` an `AvalaError` carries. */
 export const MAX_MESSAGE_LENGTH = 500;
 
+// Only this much of a text is looked at: beyond it nothing can reach a 500-character line
+// (bar whitespace runs), and collapsing whitespace or looking for tags in a megabyte
+// `detail` or proxy page would cost seconds.
+const MAX_SCANNED_CHARS = 8 * MAX_MESSAGE_LENGTH;
+
 // Reason phrases (RFC 9110 and friends) for when `statusText` is empty, as over HTTP/2.
 const STATUS_NAMES: Record<number, string> = {
   300: 'Multiple Choices',
@@ -69,13 +74,21 @@ const MARKUP_TAG =
 
 /** Whether text looks like HTML/XML (starts with `<` or holds page tags), not prose for a person. */
 export function looksLikeMarkup(text: string): boolean {
-  return /^\s*</.test(text) || MARKUP_TAG.test(text);
+  return /^\s*</.test(text) || MARKUP_TAG.test(text.slice(0, MAX_SCANNED_CHARS));
 }
 
 /** Redacts, flattens to one line and cuts `text` to {@link MAX_MESSAGE_LENGTH} (with `…`). */
 export function finishMessage(text: string): string {
-  const line = oneLine(redactString(text));
-  return line.length <= MAX_MESSAGE_LENGTH ? line : `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+  // Cutting before redacting is safe: a key cut in two is still `avk_…` or no key at all.
+  const cut = text.length > MAX_SCANNED_CHARS;
+  const line = oneLine(redactString(cut ? text.slice(0, MAX_SCANNED_CHARS) : text));
+  if (!cut && line.length <= MAX_MESSAGE_LENGTH) return line;
+  return `${line.slice(0, MAX_MESSAGE_LENGTH - 1)}…`;
+}
+
+/** Whether `text` holds anything but whitespace (what `oneLine` would keep), without copying it. */
+export function hasText(text: string): boolean {
+  return /\S/.test(text);
 }
 
 /** What the message is built from. */
@@ -94,7 +107,7 @@ export interface MessageParts {
  * pairs joined by `; `; else the status line (`Service Unavailable (503)`); else `fallback`.
  */
 export function buildMessage(parts: MessageParts): string {
-  if (parts.detail && oneLine(parts.detail) && !looksLikeMarkup(parts.detail)) {
+  if (parts.detail && hasText(parts.detail) && !looksLikeMarkup(parts.detail)) {
     return finishMessage(parts.detail);
   }
   const pieces = [...parts.nonFieldErrors];

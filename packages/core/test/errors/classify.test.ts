@@ -501,6 +501,24 @@ describe('bounded work on huge bodies (already parsed by ky)', () => {
     expect(Array.isArray((error.body as { items: unknown[] }).items)).toBe(true);
   });
 
+  // Before the message was built from a bounded head, these took seconds (whitespace
+  // collapsing over 20 MB) or minutes (the markup test backtracking over stray tags):
+  // the test timeout is what catches a regression.
+  it('builds the message of a 20 MB whitespace-heavy proxy page from its head only', () => {
+    const error = errorFromHttp({ status: 502, body: 'x '.repeat(10_000_000) });
+    expect(error.message).toBe('Bad Gateway (502)');
+    expect((error.body as string).length).toBeLessThanOrEqual(2001);
+  });
+
+  it('builds the message of a 4 MB detail full of unclosed tags from its head only', () => {
+    const detail = 'word <b '.repeat(500_000);
+    const error = errorFromHttp({ status: 400, body: { detail } });
+    expect(error.message).toHaveLength(MAX_MESSAGE_LENGTH_FOR_TESTS);
+    expect(error.message.startsWith('word <b word <b')).toBe(true);
+    expect(error.message.endsWith('…')).toBe(true);
+    expect(error.detail).toBe(detail);
+  });
+
   it('survives nesting 5 000 levels deep', () => {
     let deep: unknown = ['too deep'];
     for (let i = 0; i < 5000; i += 1) deep = { a: deep };
