@@ -137,11 +137,14 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   ): Promise<Response> => {
     const started = performance.now();
     const attempt = conditions.sent();
+    // This attempt's own permit: after a timeout ky retries without waiting for this fetch,
+    // and its late answer must not free the permit of the attempt now in flight.
+    const permit = call.permit;
     inFlight += 1;
     try {
       const response = await options.fetch(input, init);
       call.status = response.status;
-      releasePermit(call, { status: response.status, headers: response.headers });
+      permit?.release({ status: response.status, headers: response.headers });
       if (response.ok) {
         budget.refund();
         for (const event of conditions.succeeded(attempt)) events.emit(event);
@@ -159,7 +162,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       }
       return response;
     } catch (error) {
-      releasePermit(call);
+      permit?.release();
       throw error;
     } finally {
       inFlight -= 1;

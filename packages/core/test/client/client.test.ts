@@ -266,6 +266,32 @@ describe('governor and the call lifecycle', () => {
     expect(sandbox.log.map((entry) => entry.path)).toEqual(['/api/v1/health/']);
   });
 
+  it('a timed-out attempt answering late does not free the retry still in flight', async () => {
+    const answers: ((response: Response) => void)[] = [];
+    const { client } = clientFor(undefined, {
+      baseUrl: 'https://api.example.test/api/v1',
+      apiKey: 'avk_test_late',
+      // A fetch that ignores the abort, as some wrappers and polyfills do.
+      fetch: () => new Promise<Response>((resolve) => answers.push(resolve)),
+    });
+
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const call = client.get('/datasets/', { timeoutMs: 20, retry: { baseDelayMs: 0 } });
+      while (answers.length < 2) await vi.advanceTimersByTimeAsync(5);
+      expect(client.rateLimit.inFlight).toBe(1);
+      answers[0]?.(Response.json({ late: true }));
+      await vi.advanceTimersByTimeAsync(0);
+
+      expect(client.rateLimit.inFlight).toBe(1);
+      answers[1]?.(Response.json({ results: [] }));
+      expect(await call).toEqual({ results: [] });
+      expect(client.rateLimit.inFlight).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('does not count time queued by the governor against timeoutMs', async () => {
     const sandbox = await sandboxFor();
     const { client, events } = clientFor(sandbox, {
