@@ -1,6 +1,9 @@
+import { inspect } from 'node:util';
+import { TimeoutError as KyTimeoutError } from 'ky';
 import { describe, expect, it } from 'vitest';
 import {
   createNetworkError,
+  createTimeoutError,
   errorFromHttp,
   InvalidResponseError,
   redactString,
@@ -17,6 +20,7 @@ function expectNoKey(error: Error & { toJSON(): unknown }): void {
     error.stack ?? '',
     JSON.stringify(error),
     JSON.stringify(error.toJSON()),
+    inspect(error, { depth: 10 }),
   ].join('\n');
   expect(everything).not.toContain(KEY);
   expect(everything).not.toContain('8f3a9c2e71b44d0e');
@@ -153,6 +157,29 @@ describe('AvalaError redaction (SPEC §5)', () => {
       issues: [{ message: `expected string, got ${KEY}`, path: ['results', 0, 'name'] }],
     });
     expectNoKey(invalid);
+  });
+
+  it("keeps the key out of console.log when the cause is ky's TimeoutError holding the Request", () => {
+    const request = new Request(`https://api.avala.ai/api/v1/datasets/?api_key=${KEY}`, {
+      headers: { 'X-Avala-Api-Key': KEY },
+    });
+    const cause = new KyTimeoutError(request);
+    const error = createTimeoutError(50, { method: 'GET', url: request.url }, { cause });
+    expectNoKey(error);
+    expect(error.cause).toBe(cause);
+    expect(inspect(error)).toContain('[cause]: TimeoutError: Request timed out: GET');
+  });
+
+  it("logs a cause chain's plain fields (a socket error's code), redacted", () => {
+    const socket = Object.assign(new Error(`connect ECONNREFUSED ${KEY}`), {
+      code: 'ECONNREFUSED',
+      token: 'hunter2',
+    });
+    const error = createNetworkError(new TypeError('fetch failed', { cause: socket }));
+    const printed = inspect(error, { depth: 10 });
+    expect(printed).toContain("code: 'ECONNREFUSED'");
+    expect(printed).not.toContain('hunter2');
+    expectNoKey(error);
   });
 
   it('redacts what a caller passes to the constructor directly', () => {
