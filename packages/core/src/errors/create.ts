@@ -5,7 +5,7 @@
  */
 import type { StandardSchemaV1Issue } from 'ky';
 import type { RequestInfo } from '../types/errors.js';
-import { redactString } from '../utils/redact.js';
+import { isSecretPath, REDACTED, redactString } from '../utils/redact.js';
 import { AbortedError, InvalidResponseError, NetworkError, TimeoutError } from './kinds.js';
 
 /** Extra facts the client may add to a factory-built error. */
@@ -91,7 +91,8 @@ export function createInvalidResponseError(input: InvalidResponseInput = {}): In
       .join('.');
     const more =
       (input.issues?.length ?? 0) > 1 ? ` (+${(input.issues?.length ?? 1) - 1} more)` : '';
-    message = `Invalid response${where}: ${path ? `${path}: ` : ''}${first.message}${more}`;
+    const text = isSecretPath(path) ? REDACTED : first.message;
+    message = `Invalid response${where}: ${path ? `${path}: ` : ''}${text}${more}`;
   } else {
     message = `Invalid response${where}: the body is not valid JSON`;
   }

@@ -4,7 +4,7 @@
  */
 import type { StandardSchemaV1Issue } from 'ky';
 import type { AvalaErrorKind } from '../types/errors.js';
-import { redactString } from '../utils/redact.js';
+import { isSecretName, REDACTED, redactString } from '../utils/redact.js';
 import { AvalaError, type AvalaErrorJSON, type AvalaErrorSubclassInit } from './avala-error.js';
 
 /** 400 Bad Request or 422 Unprocessable Content: the request was invalid (see `fieldErrors`). Never retried. */
@@ -182,13 +182,14 @@ export class InvalidResponseError extends AvalaError {
 }
 
 function toSchemaIssue(issue: StandardSchemaV1Issue): SchemaIssue {
-  const out: SchemaIssue = { message: redactString(String(issue.message)) };
-  if (issue.path) {
-    out.path = issue.path.map((segment) => {
-      const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
-      return typeof key === 'number' ? key : redactString(String(key));
-    });
-  }
+  const path = issue.path?.map((segment) => {
+    const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
+    return typeof key === 'number' ? key : redactString(String(key));
+  });
+  // A custom schema message may quote the value; under a secret-looking field it must not.
+  const secret = path?.some((key) => typeof key === 'string' && isSecretName(key)) === true;
+  const out: SchemaIssue = { message: secret ? REDACTED : redactString(String(issue.message)) };
+  if (path) out.path = path;
   return out;
 }
 

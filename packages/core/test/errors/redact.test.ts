@@ -2,6 +2,7 @@ import { inspect } from 'node:util';
 import { TimeoutError as KyTimeoutError } from 'ky';
 import { describe, expect, it } from 'vitest';
 import {
+  createInvalidResponseError,
   createNetworkError,
   createTimeoutError,
   errorFromHttp,
@@ -180,6 +181,16 @@ describe('AvalaError redaction (SPEC §5)', () => {
     expect(printed).toContain("code: 'ECONNREFUSED'");
     expect(printed).not.toContain('hunter2');
     expectNoKey(error);
+  });
+
+  it('replaces schema messages under secret-looking fields, which may quote the value', () => {
+    const error = createInvalidResponseError({
+      status: 200,
+      issues: [{ message: 'hunter2 is not a valid password', path: ['user', 'password'] }],
+    });
+    expect(error.message).toBe('Invalid response (200): user.password: [redacted]');
+    expect(error.issues).toEqual([{ message: '[redacted]', path: ['user', 'password'] }]);
+    expect(JSON.stringify(error)).not.toContain('hunter2');
   });
 
   it('redacts what a caller passes to the constructor directly', () => {
