@@ -35,6 +35,7 @@ export {
   avalaQueryKey,
 } from './query-key.js';
 export {
+  type AvalaDefinedInitialData,
   type AvalaInfiniteQueryDefinition,
   type AvalaInfiniteQueryOptions,
   type AvalaMutationMethod,

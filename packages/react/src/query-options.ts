@@ -9,6 +9,7 @@ import type {
 import type {
   DataTag,
   InfiniteData,
+  NonUndefinedGuard,
   QueryKey,
   UnusedSkipTokenInfiniteOptions,
   UnusedSkipTokenOptions,
@@ -49,6 +50,14 @@ export type AvalaQueryDefinition<TQueryFnData, TData = TQueryFnData> = UnusedSki
   QueryKey
 > & { queryKey: DataTag<QueryKey, TQueryFnData, AvalaError> };
 
+/**
+ * An `initialData` that is never `undefined`, as TanStack's `DefinedInitialDataOptions` has it:
+ * given one, a query's `data` is never `undefined` either.
+ */
+export type AvalaDefinedInitialData<TQueryFnData> = {
+  initialData: NonUndefinedGuard<TQueryFnData> | (() => NonUndefinedGuard<TQueryFnData>);
+};
+
 /** The page parameter of an Avala list: `null` for the first page, then the `next` URL. */
 export type AvalaPageParam = string | null;
 
@@ -86,6 +95,20 @@ export type AvalaInfiniteQueryDefinition<
 };
 
 /**
+ * {@link avalaQueryOptions} given an `initialData` that is never `undefined`: `data` is then
+ * never `undefined` either, as with TanStack's `queryOptions`.
+ */
+export function avalaQueryOptions<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = ResponseOf<S, T>,
+>(
+  client: AvalaClient,
+  path: AvalaPath,
+  options: AvalaQueryOptions<ResponseOf<S, T>, TData, S> &
+    AvalaDefinedInitialData<ResponseOf<S, T>>,
+): AvalaQueryDefinition<ResponseOf<S, T>, TData> & AvalaDefinedInitialData<ResponseOf<S, T>>;
+/**
  * One definition of a GET for every TanStack entry point, like TanStack's `queryOptions`:
  * `useQuery(def)`, `useAvalaQuery`, `queryClient.prefetchQuery(def)`,
  * `queryClient.invalidateQueries({ queryKey: def.queryKey })`, `getQueryData(def.queryKey)`
@@ -97,6 +120,15 @@ export type AvalaInfiniteQueryDefinition<
  *   avalaQueryOptions(client, '/datasets/', { searchParams: { limit: 10 }, schema: DatasetPage });
  * await queryClient.prefetchQuery(datasets(client));
  */
+export function avalaQueryOptions<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = ResponseOf<S, T>,
+>(
+  client: AvalaClient,
+  path: AvalaPath,
+  options?: AvalaQueryOptions<ResponseOf<S, T>, TData, S>,
+): AvalaQueryDefinition<ResponseOf<S, T>, TData>;
 export function avalaQueryOptions<
   T = unknown,
   S extends AvalaSchema | undefined = undefined,

@@ -1,9 +1,26 @@
 import type { AvalaError, AvalaPath, ResponseOf } from '@avala-fetch/core';
-import { type UseQueryResult, useQuery } from '@tanstack/react-query';
-import { type AvalaQueryOptions, avalaQueryOptions } from './query-options.js';
+import { type DefinedUseQueryResult, type UseQueryResult, useQuery } from '@tanstack/react-query';
+import {
+  type AvalaDefinedInitialData,
+  type AvalaQueryOptions,
+  avalaQueryOptions,
+} from './query-options.js';
 import type { AvalaSchema } from './types.js';
 import { useAvalaBaseQuery } from './use-base-query.js';
 
+/**
+ * {@link useAvalaQuery} given an `initialData` that is never `undefined`: `data` is then never
+ * `undefined` either, as with TanStack's `useQuery`.
+ */
+export function useAvalaQuery<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = ResponseOf<S, T>,
+>(
+  path: AvalaPath,
+  options: AvalaQueryOptions<ResponseOf<S, T>, TData, S> &
+    AvalaDefinedInitialData<ResponseOf<S, T>>,
+): DefinedUseQueryResult<TData, AvalaError>;
 /**
  * Reads `GET path` through TanStack Query: cached under `['avala', 'GET', path,
  * searchParams]`, typed from `schema` (or `T`), errors typed `AvalaError`, cancelled when the
@@ -13,6 +30,14 @@ import { useAvalaBaseQuery } from './use-base-query.js';
  * @example
  * const { data, error } = useAvalaQuery('/datasets/', { searchParams: { limit: 10 }, schema: DatasetPage });
  */
+export function useAvalaQuery<
+  T = unknown,
+  S extends AvalaSchema | undefined = undefined,
+  TData = ResponseOf<S, T>,
+>(
+  path: AvalaPath,
+  options?: AvalaQueryOptions<ResponseOf<S, T>, TData, S>,
+): UseQueryResult<TData, AvalaError>;
 export function useAvalaQuery<
   T = unknown,
   S extends AvalaSchema | undefined = undefined,

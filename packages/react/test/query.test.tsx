@@ -15,7 +15,7 @@ import {
 } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import { type ReactNode, Suspense } from 'react';
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   AvalaProvider,
   avalaQueryKey,
@@ -250,6 +250,23 @@ describe('avalaQueryOptions', () => {
     );
     const { result } = renderHook(() => useSuspenseQuery(datasets), { wrapper: suspended });
     await waitFor(() => expect(result.current?.data.results).toHaveLength(2));
+  });
+
+  it("keeps data defined when initialData is given, as TanStack's queryOptions does", async () => {
+    const empty: Page<Dataset> = { next: null, previous: null, results: [] };
+    const datasets = avalaQueryOptions<Page<Dataset>>(client, '/datasets/', {
+      initialData: empty,
+    });
+    const wrapper = providerWrapper({ client, queryClient });
+    const viaTanStack = renderHook(() => useQuery(datasets), { wrapper });
+    const viaHook = renderHook(
+      () => useAvalaQuery<Page<Dataset>>('/datasets/', { queryKey: ['other'], initialData: empty }),
+      { wrapper },
+    );
+    expectTypeOf(viaTanStack.result.current.data).toEqualTypeOf<Page<Dataset>>();
+    expectTypeOf(viaHook.result.current.data).toEqualTypeOf<Page<Dataset>>();
+    expect(viaTanStack.result.current.data.results).toEqual([]);
+    expect(viaHook.result.current.data.results).toEqual([]);
   });
 
   it('uses a caller-given key', () => {
