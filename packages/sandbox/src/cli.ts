@@ -13,6 +13,7 @@
  *   --export-duration-ms    how long export jobs take (default 2000)
  */
 import { parseArgs } from 'node:util';
+import { DEFAULT_RATE_LIMIT } from './options.js';
 import { startSandbox } from './server.js';
 import type { SandboxOptions, SandboxRateLimitOptions } from './types.js';
 
@@ -109,9 +110,6 @@ Ctrl-C to stop.`);
 }
 
 function describeLimits(limits: Partial<SandboxRateLimitOptions>): string {
-  const limit = limits.limit ?? 100;
-  const windowMs = limits.windowMs ?? 60_000;
-  const burst = limits.burst ?? 20;
-  const burstWindowMs = limits.burstWindowMs ?? 1_000;
+  const { limit, windowMs, burst, burstWindowMs } = { ...DEFAULT_RATE_LIMIT, ...limits };
   return `${limit} per ${windowMs} ms per key, bursts of ${burst} per ${burstWindowMs} ms`;
 }
