@@ -21,7 +21,8 @@ import type { CallState } from './call.js';
  * Classifies whatever a call failed with — ky's `HTTPError`/`TimeoutError`/`NetworkError`,
  * `SchemaValidationError`, a JSON `SyntaxError`, an abort — into an `AvalaError` with the
  * call's method, URL and attempt count. Returns `undefined` for what is not a request failure
- * (a refused path, the caller's own `apiKey` function throwing): those pass through as is.
+ * (a refused path, the caller's own `apiKey` function throwing, an invalid call that fetch
+ * refused before sending): those pass through as is.
  */
 export function classifyFailure(raw: unknown, call: CallState): AvalaError | undefined {
   if (isAvalaError(raw)) return raw;
@@ -67,6 +68,9 @@ function classify(raw: unknown, call: CallState): AvalaError | undefined {
     });
   }
   if (isAbortError(raw)) return createAbortedError(raw, request, context);
+  // Before any request was sent nothing but the call itself can be wrong (a GET with a
+  // body, a header value fetch refuses): the caller's bug, not an outage to retry.
+  if (call.attempts === 0) return undefined;
   // A custom fetch that failed in a way ky does not recognise is still "no response came".
   return createNetworkError(raw, request, context);
 }

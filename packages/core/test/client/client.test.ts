@@ -4,6 +4,8 @@ import {
   type AvalaError,
   defaultRetryPolicy,
   InvalidResponseError,
+  isAvalaError,
+  isTransientError,
   type RateLimitState,
 } from '../../src/index.js';
 import { clientFor, failureOf, sandboxFor, statuses } from './harness.js';
@@ -64,6 +66,19 @@ describe('JSON in and out', () => {
       'application/json',
     ]);
     expect(seen.map((headers) => headers.get('x-trace'))).toEqual(['client', 'call']);
+  });
+
+  it('rejects a GET with a JSON body as the TypeError it is, not a transient network error', async () => {
+    const sandbox = await sandboxFor();
+    const { client, events } = clientFor(sandbox);
+
+    const error = await failureOf(client.get('/datasets/', { json: { name: 'x' } }));
+
+    expect(error).toBeInstanceOf(TypeError);
+    expect(isAvalaError(error)).toBe(false);
+    expect(isTransientError(error)).toBe(false);
+    expect(sandbox.log).toHaveLength(0);
+    expect(events).toEqual([]);
   });
 
   it('turns a body that fails the schema into invalid_response with the issues, not retried', async () => {
