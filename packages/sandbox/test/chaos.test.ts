@@ -128,6 +128,8 @@ describe('fault injection', () => {
   it('refuses a fault it cannot apply', () => {
     expect(() => ctx.sandbox.injectFault({ type: 'status', status: 99 })).toThrow(RangeError);
     expect(() => ctx.sandbox.injectFault({ type: 'delay', delayMs: -1 })).toThrow(RangeError);
+    // Longer than a timer can wait: setTimeout would fire at once instead.
+    expect(() => ctx.sandbox.injectFault({ type: 'delay', delayMs: 2 ** 31 })).toThrow(RangeError);
     expect(() => ctx.sandbox.injectFault({ type: 'status', status: 500, count: 0 })).toThrow();
     // @ts-expect-error an unknown type, as plain JavaScript could pass
     expect(() => ctx.sandbox.injectFault({ type: 'explode' })).toThrow(TypeError);

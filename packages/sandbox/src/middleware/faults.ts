@@ -29,6 +29,9 @@ const DEFAULT_DETAILS: Record<number, string> = {
   504: 'Gateway timeout.',
 };
 
+/** The longest wait `setTimeout` honours (2^31 - 1 ms). */
+const MAX_TIMER_MS = 2_147_483_647;
+
 interface PendingFault {
   fault: SandboxFault;
   remaining: number;
@@ -202,8 +205,11 @@ function checkFault(fault: SandboxFault): void {
       }
       return;
     case 'delay':
-      if (!(fault.delayMs >= 0) || !Number.isFinite(fault.delayMs)) {
-        throw new RangeError(`fault.delayMs must be a finite number ≥ 0, got ${fault.delayMs}`);
+      // setTimeout fires at once (with a warning) for longer waits than MAX_TIMER_MS.
+      if (!(fault.delayMs >= 0 && fault.delayMs <= MAX_TIMER_MS)) {
+        throw new RangeError(
+          `fault.delayMs must be between 0 and ${MAX_TIMER_MS} (about 24.8 days), got ${fault.delayMs}`,
+        );
       }
       return;
     case 'html500':
