@@ -15,6 +15,7 @@ import {
   redactString,
   redactUrl,
   redactValue,
+  setOwn,
 } from '../utils/redact.js';
 import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
 import { buildMessage, finishMessage, hasText } from './message.js';
@@ -242,9 +243,10 @@ function redactFieldErrors(
   if (!fieldErrors) return out;
   for (const [path, messages] of Object.entries(fieldErrors)) {
     if (!Array.isArray(messages) || messages.length === 0) continue;
-    out[redactString(path)] = isSecretPath(path)
+    const redacted = isSecretPath(path)
       ? messages.map(() => REDACTED)
       : messages.map((message) => redactString(String(message)));
+    setOwn(out, redactString(path), redacted);
   }
   return out;
 }

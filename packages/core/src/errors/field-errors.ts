@@ -15,6 +15,8 @@
  * kept, so a hostile or megabyte body costs little.
  */
 
+import { setOwn } from '../utils/redact.js';
+
 /** The flattened errors. */
 export interface FlatFieldErrors {
   fieldErrors: Record<string, string[]>;
@@ -55,10 +57,11 @@ export function flattenFieldErrors(tree: unknown, options: FlattenOptions = {}):
     if (path === '') {
       out.nonFieldErrors.push(clipped);
     } else {
-      const list = out.fieldErrors[path];
+      // A field may be called `constructor` or `__proto__`: only own entries count.
+      const list = Object.hasOwn(out.fieldErrors, path) ? out.fieldErrors[path] : undefined;
       if (list) list.push(clipped);
       else if (state.paths < MAX_PATHS) {
-        out.fieldErrors[path] = [clipped];
+        setOwn(out.fieldErrors, path, [clipped]);
         state.paths += 1;
       } else {
         // No room for another field: stop walking, the rest could not be kept anyway.

@@ -15,6 +15,7 @@
  *   limit is still recovered.
  */
 import * as z from 'zod/mini';
+import { setOwn } from '../utils/redact.js';
 import { flattenFieldErrors } from './field-errors.js';
 
 /** The parts of an error body. */
@@ -99,7 +100,8 @@ function parse(body: unknown): ParsedErrorBody {
   parsed.nonFieldErrors = [...fromDetail.nonFieldErrors, ...fromRoot.nonFieldErrors];
   parsed.fieldErrors = { ...fromRoot.fieldErrors };
   for (const [path, messages] of Object.entries(fromDetail.fieldErrors)) {
-    parsed.fieldErrors[path] = [...(parsed.fieldErrors[path] ?? []), ...messages];
+    const earlier = Object.hasOwn(parsed.fieldErrors, path) ? parsed.fieldErrors[path] : [];
+    setOwn(parsed.fieldErrors, path, [...(earlier ?? []), ...messages]);
   }
   return parsed;
 }

@@ -94,11 +94,24 @@ function redactNode(
       break;
     }
     const item: unknown = (value as Record<string, unknown>)[key];
-    out[redactString(key)] = isSecretName(key)
-      ? REDACTED
-      : redactNode(item, depth + 1, budget, seen);
+    const copy = isSecretName(key) ? REDACTED : redactNode(item, depth + 1, budget, seen);
+    setOwn(out, redactString(key), copy);
   }
   return out;
+}
+
+/**
+ * Sets `record[key]` as an own property, whatever the key. Error bodies are untrusted data:
+ * plain assignment would make a `__proto__` key swap the object's prototype, and reading
+ * back `record.constructor` or `record.toString` would find `Object.prototype`'s.
+ */
+export function setOwn<T>(record: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(record, key, {
+    value,
+    writable: true,
+    enumerable: true,
+    configurable: true,
+  });
 }
 
 /**

@@ -224,6 +224,21 @@ describe('errorFromHttp: every SPEC §2 status with its typical body', () => {
 });
 
 describe('errorFromHttp: body shapes (SPEC §2)', () => {
+  it('keeps every field error when fields are called constructor, toString or __proto__', () => {
+    const body = JSON.parse(
+      '{"constructor": ["bad"], "detail": {"toString": ["odd"], "name": ["required"]}, "__proto__": ["x"]}',
+    ) as unknown;
+    const error = errorFromHttp({ status: 400, body });
+    expect(Object.entries(error.fieldErrors)).toEqual([
+      ['constructor', ['bad']],
+      ['__proto__', ['x']],
+      ['toString', ['odd']],
+      ['name', ['required']],
+    ]);
+    expect(Object.getPrototypeOf(error.fieldErrors)).toBe(Object.prototype);
+    expect(error.message).toBe('constructor: bad; __proto__: x; toString: odd; name: required');
+  });
+
   const shapes: {
     name: string;
     body: unknown;

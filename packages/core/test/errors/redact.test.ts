@@ -37,6 +37,13 @@ describe('redactString', () => {
 });
 
 describe('redactValue', () => {
+  it('copies a __proto__ key as data, never as the copy’s prototype', () => {
+    const copy = redactValue(JSON.parse('{"__proto__": {"polluted": true}, "a": 1}')) as object;
+    expect(Object.getPrototypeOf(copy)).toBe(Object.prototype);
+    expect(Object.keys(copy)).toEqual(['__proto__', 'a']);
+    expect((copy as { polluted?: boolean }).polluted).toBeUndefined();
+  });
+
   it('replaces values under secret-looking names at any depth, case-insensitive', () => {
     expect(
       redactValue({
