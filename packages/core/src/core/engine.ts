@@ -136,18 +136,18 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     init: RequestInit | undefined,
   ): Promise<Response> => {
     const started = performance.now();
-    const attempt = conditions.sent();
-    // This attempt's own permit: after a timeout ky retries without waiting for this fetch,
-    // and its late answer must not free the permit of the attempt now in flight.
-    const permit = call.permit;
+    const sent = conditions.sent();
+    // This attempt's own permit and number: after a timeout ky retries without waiting for
+    // this fetch, and its late answer must not free the next attempt's permit or speak for it.
+    const { permit, attempts: attempt } = call;
     inFlight += 1;
     try {
       const response = await options.fetch(input, init);
-      call.status = response.status;
+      if (attempt === call.attempts) call.status = response.status;
       permit?.release({ status: response.status, headers: response.headers });
       if (response.ok) {
         budget.refund();
-        for (const event of conditions.succeeded(attempt)) events.emit(event);
+        for (const event of conditions.succeeded(sent)) events.emit(event);
       }
       if (events.active) {
         events.emit({
@@ -155,7 +155,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
           method: call.method,
           url: redactUrl(call.requestUrl),
           status: response.status,
-          attempt: call.attempts,
+          attempt,
           durationMs: performance.now() - started,
           rateLimit: parseRateLimit(response.headers),
         });

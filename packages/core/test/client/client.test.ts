@@ -283,7 +283,7 @@ describe('governor and the call lifecycle', () => {
 
   it('a timed-out attempt answering late does not free the retry still in flight', async () => {
     const answers: ((response: Response) => void)[] = [];
-    const { client } = clientFor(undefined, {
+    const { client, events } = clientFor(undefined, {
       baseUrl: 'https://api.example.test/api/v1',
       apiKey: 'avk_test_late',
       // A fetch that ignores the abort, as some wrappers and polyfills do.
@@ -302,6 +302,8 @@ describe('governor and the call lifecycle', () => {
       answers[1]?.(Response.json({ results: [] }));
       expect(await call).toEqual({ results: [] });
       expect(client.rateLimit.inFlight).toBe(0);
+      const responses = events.flatMap((event) => (event.type === 'response' ? [event] : []));
+      expect(responses.map((event) => event.attempt)).toEqual([1, 2]);
     } finally {
       vi.useRealTimers();
     }
