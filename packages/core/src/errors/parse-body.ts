@@ -5,7 +5,7 @@
  * nested or megabyte body cannot blow the stack or the time budget.
  *
  * Shapes accepted:
- * - `{"detail": "…"}`, with optional `"code"` and `"doc_url"`;
+ * - `{"detail": "…"}`, with optional `"code"` and `"doc_url"` (an absolute http(s) URL);
  * - `{"detail": {field: [...]}}` or `{"detail": [...]}`;
  * - the field errors at the root (`{"name": ["…"]}`), nested, index-aligned, with
  *   `non_field_errors`; a top-level list `["…"]`;
@@ -75,7 +75,7 @@ function parse(body: unknown): ParsedErrorBody {
   const codeText = Text.safeParse(code);
   if (codeText.success && codeText.data) parsed.code = codeText.data;
   const docUrlText = Text.safeParse(docUrl);
-  if (docUrlText.success && docUrlText.data) parsed.docUrl = docUrlText.data;
+  if (docUrlText.success && isWebUrl(docUrlText.data)) parsed.docUrl = docUrlText.data;
 
   const detailText = Text.safeParse(detail);
   if (detailText.success) {
@@ -115,6 +115,17 @@ export function parseJsonText(text: string): unknown {
     return JSON.parse(trimmed) as unknown;
   } catch {
     return undefined;
+  }
+}
+
+// Apps render `docUrl` as a link (`<a href>`), so a server or proxy must not be able to hand
+// them a `javascript:` or `data:` one.
+function isWebUrl(text: string): boolean {
+  try {
+    const { protocol } = new URL(text);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
   }
 }
 

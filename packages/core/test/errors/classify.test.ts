@@ -187,6 +187,20 @@ describe('errorFromHttp: every SPEC §2 status with its typical body', () => {
     });
   });
 
+  it('drops a doc_url that is not an http(s) link, since apps render it as one', () => {
+    for (const docUrl of [
+      'javascript:alert(1)',
+      'data:text/html,<b>x</b>',
+      '/plans',
+      'not a url',
+    ]) {
+      const body = { detail: 'Needs the Pro plan.', code: 'plan_insufficient', doc_url: docUrl };
+      const error = errorFromHttp({ status: 403, body });
+      expect(error.docUrl).toBeUndefined();
+      expect(error.code).toBe('plan_insufficient');
+    }
+  });
+
   it('uses the statusText in the fallback line when the server sent one', () => {
     expect(
       errorFromHttp({ status: 503, statusText: 'Down For Maintenance', body: '' }).message,
