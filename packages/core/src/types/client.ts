@@ -13,6 +13,7 @@ export type SearchParams = Record<string, string | number | boolean | undefined>
 export interface AvalaRequestOptions<S extends StandardSchemaV1 | undefined = undefined> {
   /** A JSON body. */
   json?: unknown;
+  /** Query parameters, added to any the path already has. */
   searchParams?: SearchParams;
   /** A Standard Schema (zod 4) the response body is parsed with; failure → `invalid_response`. */
   schema?: S;
@@ -22,6 +23,7 @@ export interface AvalaRequestOptions<S extends StandardSchemaV1 | undefined = un
   idempotent?: boolean;
   /** This call's retry policy, or `false` (the React hooks pass `false`: one layer retries). */
   retry?: RetryOption | false;
+  /** Headers for this call, merged over the client's `headers` whatever their case. */
   headers?: Record<string, string>;
   /** Per-attempt timeout for this call. */
   timeoutMs?: number;
@@ -63,22 +65,27 @@ export interface RateLimitState {
 
 /** A client for the Avala API, made by `createAvalaClient`. */
 export interface AvalaClient {
+  /** GET `path`; resolves to the parsed body (`schema`'s output when one is given). */
   get<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
   ): Promise<ResponseOf<S, T>>;
+  /** POST `options.json` to `path`; retried only on 429/503 unless `idempotent` (SPEC §3). */
   post<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
   ): Promise<ResponseOf<S, T>>;
+  /** PUT `options.json` to `path`; idempotent, so retried on every transient failure. */
   put<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
   ): Promise<ResponseOf<S, T>>;
+  /** PATCH `path` with `options.json`; retried only on 429/503 unless `idempotent` (SPEC §3). */
   patch<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
   ): Promise<ResponseOf<S, T>>;
+  /** DELETE `path`; resolves to `undefined` on a 204. Retried on every transient failure. */
   delete<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
