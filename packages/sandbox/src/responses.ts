@@ -47,6 +47,14 @@ export async function readJson(
   }
 }
 
+/**
+ * Tells the Node adapter that nothing is to be written (the socket is gone); `status` is what
+ * the log records, e.g. 499, nginx's "client closed request".
+ */
+export function alreadySent(status: number): Response {
+  return new Response(null, { status, headers: { 'x-hono-already-sent': 'true' } });
+}
+
 /** The client's address (the per-IP bucket of unauthenticated requests). */
 export function clientIp(c: Ctx): string {
   return c.env?.incoming?.socket?.remoteAddress ?? 'unknown';

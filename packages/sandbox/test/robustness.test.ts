@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { call, useSandbox } from './helpers.js';
 
 const ctx = useSandbox({ maxBodyBytes: 1_024 });
@@ -125,6 +125,24 @@ describe('bad input never crashes the sandbox', () => {
         ],
       },
     });
+  });
+
+  it('logs a client that hangs up mid-body as aborted (499), not as a server error', async () => {
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const url = new URL(ctx.sandbox.url);
+    const req = request({
+      host: url.hostname,
+      port: url.port,
+      method: 'POST',
+      path: '/api/v1/datasets/',
+      headers: { 'X-Avala-Api-Key': ctx.sandbox.keys.admin, 'Content-Length': '100' },
+    });
+    req.on('error', () => {});
+    req.write('{"name": ', () => setTimeout(() => req.destroy(), 20));
+    await vi.waitFor(() => expect(ctx.sandbox.log).toHaveLength(1), { timeout: 2_000 });
+    expect(ctx.sandbox.log[0]).toMatchObject({ status: 499, aborted: true });
+    expect(errors).not.toHaveBeenCalled();
+    errors.mockRestore();
   });
 
   it('keeps answering after all of the above', async () => {

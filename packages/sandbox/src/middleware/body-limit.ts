@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono';
+import { alreadySent } from '../responses.js';
 
 /**
  * Refuses bodies over `maxBytes` with `onTooLarge` (413): at once when `Content-Length`
@@ -19,7 +20,11 @@ export function bodyLimit(
     const chunks: Uint8Array[] = [];
     let size = 0;
     for (;;) {
-      const { done, value } = await reader.read();
+      // A read fails only when the client hung up mid-body: nothing can be answered, and it
+      // is the client's doing, not a server error (499, like a client leaving a delay).
+      const chunk = await reader.read().catch(() => undefined);
+      if (!chunk) return alreadySent(499);
+      const { done, value } = chunk;
       if (done) break;
       size += value.byteLength;
       if (size > maxBytes) {

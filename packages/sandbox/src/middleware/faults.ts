@@ -2,6 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Context, MiddlewareHandler } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SandboxEnv } from '../env.js';
+import { alreadySent } from '../responses.js';
 import type { SandboxFault } from '../types.js';
 
 const API_PREFIX = '/api/v1';
@@ -152,11 +153,6 @@ function statusResponse(
     text = `Request was throttled. Expected available in ${fault.retryAfterS} seconds.`;
   }
   return c.json({ detail: text }, status);
-}
-
-/** Tells the Node adapter that nothing is to be written (the socket is gone). */
-function alreadySent(status: number): Response {
-  return new Response(null, { status, headers: { 'x-hono-already-sent': 'true' } });
 }
 
 function matches(fault: SandboxFault, method: string, fullPath: string): boolean {
