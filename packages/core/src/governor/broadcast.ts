@@ -109,6 +109,7 @@ function readBudget(data: unknown): SharedBudget | undefined {
     : undefined;
 }
 
+// Counts, budgets and epoch-ms times are all whole numbers; a fraction is someone else's message.
 function isCount(value: unknown): value is number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
+  return Number.isSafeInteger(value) && (value as number) >= 0;
 }

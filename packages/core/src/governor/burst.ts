@@ -16,13 +16,15 @@ export class BurstWindow {
     this.#marginMs = marginMs;
   }
 
-  /** Notes a send (ours, or another tab's) at `at`; times must not go backwards. */
-  record(at: number): void {
+  /** Notes `count` sends (ours, or another tab's) at `at`; times must not go backwards. */
+  record(at: number, count = 1): void {
     const size = this.#times.length;
-    if (size === 0) return;
-    this.#times[this.#next] = at;
-    this.#next = (this.#next + 1) % size;
-    this.#count = Math.min(this.#count + 1, size);
+    // More sends than the ring holds only fill it: a tab reporting a huge count costs O(size).
+    for (let i = 0; i < Math.min(count, size); i++) {
+      this.#times[this.#next] = at;
+      this.#next = (this.#next + 1) % size;
+    }
+    this.#count = Math.min(this.#count + count, size);
   }
 
   /** The earliest time another send may go: `now` or earlier when it may go at once. */

@@ -347,7 +347,7 @@ class RateLimitGovernor implements Governor {
     // The sender's sends first: its budget view already counts them.
     if (message.sends > 0) {
       this.#budget.recordOtherSends(message.sends);
-      for (let i = 0; i < message.sends; i++) this.#burst.record(now);
+      this.#burst.record(now, message.sends);
     }
     // Another tab's view needs no ageing: it counts every send it had heard of.
     if (message.budget) this.#budget.learn(message.budget, this.#budget.sends);

@@ -100,6 +100,22 @@ describe('tabs sharing one budget over BroadcastChannel', () => {
     expect(a.governor.state.remaining).toBe(8);
   });
 
+  it('takes a huge send count from another tab as a spent budget at once, and ignores fractions', async () => {
+    const channel = channelName();
+    const a = tab(channel);
+    await a.send('a1');
+    a.permit('a1').release({ status: 200, headers: budgetHeaders(10, 9, Date.now() + 60_000) });
+
+    const other = new BroadcastChannel(channel);
+    const tag = 'avala-fetch/governor@1';
+    other.postMessage({ tag, from: 'other', type: 'update', sends: 1.5 }); // not a count
+    other.postMessage({ tag, from: 'other', type: 'update', sends: 1 });
+    await vi.waitFor(() => expect(a.governor.state.remaining).toBe(8));
+    other.postMessage({ tag, from: 'other', type: 'update', sends: 1e12 });
+    other.close();
+    await vi.waitFor(() => expect(a.governor.state.remaining).toBe(0));
+  });
+
   it('works alone where the runtime has no BroadcastChannel', async () => {
     vi.stubGlobal('BroadcastChannel', undefined);
     const governor = createGovernor();
