@@ -114,6 +114,8 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
   });
 }
 
+const RELATIVE_BASE = 'http://relative.invalid';
+
 /**
  * A URL with secrets removed: `avk_…` tokens anywhere replaced, the values of query
  * parameters with secret-looking names (`?token=…`, `?api_key=…`) replaced by `***`, and
@@ -122,7 +124,7 @@ export function setOwn<T>(record: Record<string, T>, key: string, value: T): voi
 export function redactUrl(url: string): string {
   try {
     const isAbsolute = /^[a-z][a-z\d+\-.]*:/i.test(url);
-    const parsed = new URL(url, 'http://relative.invalid');
+    const parsed = new URL(url, RELATIVE_BASE);
     let changed = false;
     if (parsed.password) {
       parsed.password = '***';
@@ -135,7 +137,10 @@ export function redactUrl(url: string): string {
       }
     }
     if (!changed) return redactString(url);
-    const text = isAbsolute ? parsed.href : parsed.href.slice('http://relative.invalid'.length);
+    // Relative input stays relative: take off what resolving against the base added (only
+    // the scheme for a protocol-relative `//host/…`).
+    const added = url.startsWith('//') ? 'http:' : RELATIVE_BASE;
+    const text = isAbsolute ? parsed.href : parsed.href.slice(added.length);
     // URLSearchParams encodes `*`; keep the marker readable.
     return redactString(text.replaceAll('%2A%2A%2A', '***'));
   } catch {

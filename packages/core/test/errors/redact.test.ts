@@ -93,6 +93,7 @@ describe('redactUrl', () => {
     ['https://user:pass@api.avala.ai/x', 'https://user:***@api.avala.ai/x'],
     ['/api/v1/datasets/?Signature_Token=zz', '/api/v1/datasets/?Signature_Token=***'],
     [`/api/v1/${KEY}/`, '/api/v1/avk_***/'],
+    ['//cdn.avala.ai/file.bin?token=abc', '//cdn.avala.ai/file.bin?token=***'],
     ['https://api.avala.ai/x?cursor=abc', 'https://api.avala.ai/x?cursor=abc'],
     ['not a url :: ?', 'not a url :: ?'],
   ])('redacts %s', (input, expected) => {
