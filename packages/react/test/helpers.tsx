@@ -7,7 +7,7 @@ import {
 import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
 import { QueryClient } from '@tanstack/react-query';
 import { cleanup, configure } from '@testing-library/react';
-import type { ReactNode } from 'react';
+import { type ReactNode, Suspense } from 'react';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import { AvalaProvider, type AvalaProviderProps } from '../src/index.js';
 
@@ -44,6 +44,15 @@ export function providerWrapper(props: Omit<AvalaProviderProps, 'children'>) {
   // Created once per test (not per render), so React keeps one provider across rerenders.
   return ({ children }: { children: ReactNode }) => (
     <AvalaProvider {...props}>{children}</AvalaProvider>
+  );
+}
+
+/** A `wrapper` like {@link providerWrapper} with a Suspense boundary inside, for the suspense hooks. */
+export function suspenseWrapper(props: Omit<AvalaProviderProps, 'children'>) {
+  return ({ children }: { children: ReactNode }) => (
+    <AvalaProvider {...props}>
+      <Suspense fallback={null}>{children}</Suspense>
+    </AvalaProvider>
   );
 }
 

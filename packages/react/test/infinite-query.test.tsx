@@ -2,10 +2,16 @@ import type { AvalaClient, Page } from '@avala-fetch/core';
 import type { Sandbox } from '@avala-fetch/sandbox';
 import { type QueryClient, useSuspenseInfiniteQuery } from '@tanstack/react-query';
 import { act, renderHook, waitFor } from '@testing-library/react';
-import { type ReactNode, Suspense } from 'react';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AvalaProvider, avalaInfiniteQueryOptions, useAvalaInfiniteQuery } from '../src/index.js';
-import { providerWrapper, RETRY_LIMIT, requestsTo, sandboxSuite, schemaOf } from './helpers.js';
+import { avalaInfiniteQueryOptions, useAvalaInfiniteQuery } from '../src/index.js';
+import {
+  providerWrapper,
+  RETRY_LIMIT,
+  requestsTo,
+  sandboxSuite,
+  schemaOf,
+  suspenseWrapper,
+} from './helpers.js';
 
 let sandbox: Sandbox;
 let client: AvalaClient;
@@ -66,12 +72,9 @@ describe('useAvalaInfiniteQuery', () => {
 
   it("serves useSuspenseInfiniteQuery like TanStack's own infiniteQueryOptions", async () => {
     const list = avalaInfiniteQueryOptions(client, '/datasets/', { limit: 2, schema: DatasetName });
-    const suspended = ({ children }: { children: ReactNode }) => (
-      <AvalaProvider client={client} queryClient={queryClient}>
-        <Suspense fallback={null}>{children}</Suspense>
-      </AvalaProvider>
-    );
-    const { result } = renderHook(() => useSuspenseInfiniteQuery(list), { wrapper: suspended });
+    const { result } = renderHook(() => useSuspenseInfiniteQuery(list), {
+      wrapper: suspenseWrapper({ client, queryClient }),
+    });
     await waitFor(() => expect(result.current?.data.pages[0]?.results).toHaveLength(2));
     expect(result.current?.hasNextPage).toBe(true);
   });

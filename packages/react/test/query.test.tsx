@@ -14,7 +14,7 @@ import {
   useSuspenseQuery,
 } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
-import { type ReactNode, Suspense } from 'react';
+import type { ReactNode } from 'react';
 import { beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import {
   AvalaProvider,
@@ -33,6 +33,7 @@ import {
   recordEvents,
   requestsTo,
   sandboxSuite,
+  suspenseWrapper,
 } from './helpers.js';
 
 interface Dataset {
@@ -243,12 +244,9 @@ describe('avalaQueryOptions', () => {
     const datasets = avalaQueryOptions<Page<Dataset>>(client, '/datasets/', {
       searchParams: { limit: 2 },
     });
-    const suspended = ({ children }: { children: ReactNode }) => (
-      <AvalaProvider client={client} queryClient={queryClient}>
-        <Suspense fallback={null}>{children}</Suspense>
-      </AvalaProvider>
-    );
-    const { result } = renderHook(() => useSuspenseQuery(datasets), { wrapper: suspended });
+    const { result } = renderHook(() => useSuspenseQuery(datasets), {
+      wrapper: suspenseWrapper({ client, queryClient }),
+    });
     await waitFor(() => expect(result.current?.data.results).toHaveLength(2));
   });
 
