@@ -11,7 +11,7 @@ import { parseRateLimit, parseServerWait, toHeaders } from '../utils/headers.js'
 import type { AvalaError, AvalaErrorSubclassInit } from './avala-error.js';
 import { createErrorOfKind } from './kinds.js';
 import { looksLikeMarkup, oneLine, statusLine } from './message.js';
-import { parseErrorBody, parseJsonText } from './parse-body.js';
+import { parseErrorBody, parseJsonText, truncateTextBody } from './parse-body.js';
 
 /** What {@link errorFromHttp} classifies. */
 export interface HttpErrorInput {
@@ -43,8 +43,6 @@ export interface ErrorFromResponseOptions {
   now?: number;
 }
 
-/** Text bodies are stored on the error cut to this many characters. */
-export const MAX_TEXT_BODY_CHARS = 2000;
 const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 const DEFAULT_READ_TIMEOUT_MS = 10_000;
 // A plain-text body this short (and not markup) is worth appending to the status line.
@@ -119,7 +117,7 @@ export function errorFromHttp(input: HttpErrorInput): AvalaError {
       nonFieldErrors: parsed.nonFieldErrors,
       retryAfterMs: parseServerWait(status, headers, now),
       rateLimit: parseRateLimit(headers, now),
-      body: parsed.json !== undefined ? parsed.json : truncateText(input.body),
+      body: parsed.json !== undefined ? parsed.json : truncateTextBody(input.body),
     };
     const hasServerText =
       parsed.detail !== undefined ||
@@ -242,11 +240,6 @@ async function readBoundedText(
     else reader.releaseLock();
   }
   return { text, truncated };
-}
-
-function truncateText(body: unknown): unknown {
-  if (typeof body !== 'string') return body;
-  return body.length > MAX_TEXT_BODY_CHARS ? `${body.slice(0, MAX_TEXT_BODY_CHARS)}…` : body;
 }
 
 // `Bad Gateway (502)`, plus a short plain-text body (a proxy's one-liner); never markup.

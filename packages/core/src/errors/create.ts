@@ -7,6 +7,7 @@ import type { StandardSchemaV1Issue } from 'ky';
 import type { RequestInfo } from '../types/errors.js';
 import { isSecretPath, REDACTED, redactString } from '../utils/redact.js';
 import { AbortedError, InvalidResponseError, NetworkError, TimeoutError } from './kinds.js';
+import { truncateTextBody } from './parse-body.js';
 
 /** Extra facts the client may add to a factory-built error. */
 export interface FailureContext {
@@ -100,7 +101,7 @@ export function createInvalidResponseError(input: InvalidResponseInput = {}): In
     status: input.status,
     issues: input.issues,
     cause: input.cause,
-    body: typeof input.body === 'string' ? truncate(input.body) : input.body,
+    body: truncateTextBody(input.body),
     request: input.request,
     idempotent: input.idempotent,
     attempts: input.attempts,
@@ -112,8 +113,4 @@ function describe(value: unknown): string {
   if (typeof value === 'string') return redactString(value);
   if (value instanceof Error) return redactString(value.message);
   return '';
-}
-
-function truncate(text: string): string {
-  return text.length > 2000 ? `${text.slice(0, 2000)}…` : text;
 }

@@ -31,6 +31,9 @@ export interface ParsedErrorBody {
   json?: unknown;
 }
 
+/** Text bodies are stored on the error cut to this many characters. */
+export const MAX_TEXT_BODY_CHARS = 2000;
+
 /** Strings longer than this are not JSON-parsed (bounded work on huge text bodies). */
 const MAX_JSON_TEXT = 256 * 1024;
 
@@ -104,6 +107,12 @@ function parse(body: unknown): ParsedErrorBody {
     setOwn(parsed.fieldErrors, path, [...(earlier ?? []), ...messages]);
   }
   return parsed;
+}
+
+/** A text body cut to {@link MAX_TEXT_BODY_CHARS} (with `…`) for `error.body`; other bodies as they are. */
+export function truncateTextBody(body: unknown): unknown {
+  if (typeof body !== 'string') return body;
+  return body.length > MAX_TEXT_BODY_CHARS ? `${body.slice(0, MAX_TEXT_BODY_CHARS)}…` : body;
 }
 
 /** `JSON.parse` for text that looks like a JSON object or list and is not huge; else `undefined`. */
