@@ -293,7 +293,11 @@ describe('governor and the call lifecycle', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     try {
       const call = client.get('/datasets/', { timeoutMs: 20, retry: { baseDelayMs: 0 } });
-      while (answers.length < 2) await vi.advanceTimersByTimeAsync(5);
+      // Past the 20 ms timeout and the 0 ms backoff; bounded so a regression fails, not hangs.
+      for (let step = 0; step < 20 && answers.length < 2; step++) {
+        await vi.advanceTimersByTimeAsync(5);
+      }
+      expect(answers).toHaveLength(2);
       expect(client.rateLimit.inFlight).toBe(1);
       answers[0]?.(Response.json({ late: true }));
       await vi.advanceTimersByTimeAsync(0);
