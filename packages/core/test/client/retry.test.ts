@@ -247,17 +247,17 @@ describe('abort (never retried)', () => {
   it('aborting during a request ends the call at once and sends nothing more', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);
-    sandbox.injectFault({ type: 'delay', delayMs: 2000 });
+    // The answer would take a minute, far past the test's timeout: only an abort that ends
+    // the call at once lets this test finish.
+    sandbox.injectFault({ type: 'delay', delayMs: 60_000 });
     const controller = new AbortController();
     void nextEvent(client, 'request').then(() => setTimeout(() => controller.abort(), 50));
 
-    const started = Date.now();
     const error = (await failureOf(
       client.get('/datasets/', { signal: controller.signal }),
     )) as AvalaError;
 
     expect(error).toMatchObject({ kind: 'aborted', attempts: 1, transient: false });
-    expect(Date.now() - started).toBeLessThan(1500);
     await vi.waitFor(() => expect(sandbox.log).toHaveLength(1));
     expect(sandbox.log[0]).toMatchObject({ aborted: true });
   });
