@@ -44,9 +44,9 @@ function classify(raw: unknown, call: CallState): AvalaError | undefined {
   // reason, a rejected governor wait).
   if (call.signal?.aborted) return createAbortedError(call.signal.reason, request, context);
   if (isHTTPError(raw)) return fromHttpError(raw, request, context);
-  if (isTimeoutError(raw)) {
-    return createTimeoutError(call.timeoutMs, request, { ...context, cause: raw });
-  }
+  // No `cause`: ky's TimeoutError holds the Request, key header and all, which anyone could
+  // expand in a browser's devtools; the AvalaError already says all it knew.
+  if (isTimeoutError(raw)) return createTimeoutError(call.timeoutMs, request, context);
   if (isNetworkError(raw)) return createNetworkError(raw.cause ?? raw, request, context);
   if (raw instanceof SchemaValidationError) {
     return createInvalidResponseError({

@@ -292,7 +292,38 @@ describe('the key is never exposed (SPEC §5)', () => {
     expect(error.message).not.toContain(key);
     expect(JSON.stringify(events)).not.toContain(key);
   });
+
+  it('keeps no reference to the sent request (and its key header) on a timeout', async () => {
+    // A browser's devtools let anyone expand an error's cause: ky's TimeoutError holds the
+    // Request, and with it the X-Avala-Api-Key header.
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, { retry: false, timeoutMs: 50 });
+    sandbox.injectFault({ type: 'delay', delayMs: 60_000 });
+
+    const error = (await failureOf(client.get('/datasets/'))) as AvalaError;
+
+    expect(error.kind).toBe('timeout');
+    expect(requestsReachableFrom(error)).toEqual([]);
+  });
 });
+
+/** Every Request or Headers object reachable from `root` through its properties and causes. */
+function requestsReachableFrom(root: unknown): unknown[] {
+  const found: unknown[] = [];
+  const seen = new Set<unknown>();
+  const visit = (value: unknown, depth: number) => {
+    if (value === null || typeof value !== 'object' || seen.has(value) || depth > 6) return;
+    seen.add(value);
+    if (value instanceof Request || value instanceof Headers) {
+      found.push(value);
+      return;
+    }
+    const keys = new Set([...Object.keys(value), 'cause']);
+    for (const key of keys) visit((value as Record<string, unknown>)[key], depth + 1);
+  };
+  visit(root, 0);
+  return found;
+}
 
 describe('apiKey', () => {
   it('calls a sync key function for every attempt (so keys can rotate)', async () => {
