@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
+import { chromiumLaunchOptions } from '../../../scripts/chromium.js';
 import { type DemoMode, demoViteConfig } from '../vite.config.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -57,19 +58,7 @@ export async function startDemoServer(
 /** Debian's Chromium (or `CHROMIUM_PATH`), headless; never a downloaded browser. */
 export function launchChromium(): Promise<Browser> {
   mkdirSync(screenshotDir, { recursive: true });
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return chromium.launch({ ...chromiumLaunchOptions, headless: true });
 }
 
 /** Starts the sandbox, the Vite dev server pointed at it, and Chromium. */
