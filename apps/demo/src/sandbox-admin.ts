@@ -44,9 +44,12 @@ export async function setMaintenance(on: boolean): Promise<unknown> {
   return result;
 }
 
-/** Makes the next API request (or the next `count`) fail with `fault`. */
+/**
+ * Makes the Chaos screen's next probe (`GET /datasets/`) fail with `fault`; scoped to it so
+ * no other request the page happens to send takes the fault instead.
+ */
 export function injectFault(fault: ChaosFault): Promise<unknown> {
-  return admin('POST', '/faults', { count: 1, ...fault });
+  return admin('POST', '/faults', { count: 1, method: 'GET', path: '/datasets/', ...fault });
 }
 
 /**
