@@ -2,7 +2,6 @@
 
 // The client (SPEC §4): createAvalaClient wires ky, the retry policy and the governor.
 export { createAvalaClient } from './client.js';
-export { isRetryBudgetExhausted } from './core/classify.js';
 export { pageSchema } from './core/pagination.js';
 // Errors (SPEC §4): the taxonomy, the classification and the transient rule.
 export {
@@ -69,7 +68,7 @@ export {
 } from './governor/index.js';
 // The retry policy (SPEC §3): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
-export { createRetryBudget, type RetryBudget } from './retry/budget.js';
+export { createRetryBudget, isRetryBudgetExhausted, type RetryBudget } from './retry/budget.js';
 export {
   createRetryCallbacks,
   type RetryCallbacks,

@@ -128,20 +128,3 @@ function parseQuietly(text: string | undefined): unknown {
     return text;
   }
 }
-
-// Errors whose retry the budget refused; see `isRetryBudgetExhausted`.
-const budgetExhausted = new WeakSet<object>();
-
-/** Marks `error` as not retried because the client's retry budget was empty. */
-export function markRetryBudgetExhausted(error: AvalaError): void {
-  budgetExhausted.add(error);
-}
-
-/**
- * Whether `error` was returned without a retry because the client's retry budget (the quota
- * that stops retry storms in long outages) was empty. Such errors are transient: the call
- * itself may be repeated later.
- */
-export function isRetryBudgetExhausted(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && budgetExhausted.has(error);
-}

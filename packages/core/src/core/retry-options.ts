@@ -1,11 +1,10 @@
 import type { RetryOptions } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { retryDelayMs } from '../retry/backoff.js';
-import type { RetryBudget } from '../retry/budget.js';
+import { markRetryBudgetExhausted, type RetryBudget } from '../retry/budget.js';
 import { shouldRetryError } from '../retry/decide.js';
 import type { AvalaEvent } from '../types/events.js';
 import { type CallState, releasePermit } from './call.js';
-import { markRetryBudgetExhausted } from './classify.js';
 
 // Every method is listed: ky only consults `shouldRetry` for listed methods (SPEC §6), and
 // `shouldRetry` applies the §3 rule, which lets POST/PATCH retry on 429/503 only.

@@ -1,8 +1,7 @@
-import { markRetryBudgetExhausted } from '../core/classify.js';
 import { isAvalaError } from '../errors/avala-error.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { retryDelayMs, serverRetryAfterMs } from './backoff.js';
-import type { RetryBudget } from './budget.js';
+import { markRetryBudgetExhausted, type RetryBudget } from './budget.js';
 import { isTransientError } from './rule.js';
 
 /** What {@link shouldRetryError} needs to know about the call. */
