@@ -1,22 +1,16 @@
 import type { SandboxFault, SandboxLogEntry } from '@avala-fetch/sandbox';
-import { afterEach, inject } from 'vitest';
-import { type AvalaClient, type AvalaEvent, createAvalaClient } from '../../src/index.js';
+import { inject } from 'vitest';
+import type { AvalaClient, AvalaEvent } from '../../src/index.js';
 import type { AvalaClientOptions } from '../../src/types/options.js';
+import { recordingClient } from '../recording-client.js';
 import type { BrowserSandbox } from './global-setup.js';
+
+export { FAST_RETRY, failureOf } from '../recording-client.js';
 
 // Runs in Chromium: only types come from the sandbox package (it is a Node server); the
 // page reaches the sandboxes started by global-setup.ts over HTTP.
 
 export const sandbox = inject('sandbox');
-
-/** Retries in milliseconds, not seconds: tests stay fast, the logic is the same. */
-export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 } as const;
-
-const clients: AvalaClient[] = [];
-
-afterEach(() => {
-  for (const client of clients.splice(0)) client.dispose();
-});
 
 /** Calls one of the sandbox's `/__sandbox/` admin routes from the page; fails on a non-2xx. */
 async function admin(box: BrowserSandbox, method: string, route: string, body?: unknown) {
@@ -64,28 +58,5 @@ export function clientFor(
   box: BrowserSandbox = sandbox,
   options: AvalaClientOptions = {},
 ): { client: AvalaClient; events: AvalaEvent[] } {
-  const events: AvalaEvent[] = [];
-  const client = createAvalaClient({
-    baseUrl: box.apiUrl,
-    apiKey: box.keys.admin,
-    retry: FAST_RETRY,
-    rateLimit: { broadcastChannel: false },
-    ...options,
-    onEvent: (event) => {
-      events.push(event);
-      options.onEvent?.(event);
-    },
-  });
-  clients.push(client);
-  return { client, events };
-}
-
-/** What a promise rejected with; fails the test if it resolved. */
-export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, it succeeded');
+  return recordingClient(box, options);
 }

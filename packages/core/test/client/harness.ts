@@ -1,16 +1,16 @@
 import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
 import { afterEach } from 'vitest';
-import { type AvalaClient, type AvalaEvent, createAvalaClient } from '../../src/index.js';
-import type { AvalaClientOptions } from '../../src/types/options.js';
+import type { AvalaClient, AvalaEvent } from '../../src/index.js';
 
-/** Retries in milliseconds, not seconds: tests stay fast, the logic is the same. */
-export const FAST_RETRY = { baseDelayMs: 1, maxDelayMs: 5 } as const;
+// Clients: one recording client helper for the Node and the Chromium tests.
+export {
+  FAST_RETRY,
+  failureOf,
+  recordingClient as clientFor,
+} from '../recording-client.js';
 
 const sandboxes: Sandbox[] = [];
-const clients: AvalaClient[] = [];
-
 afterEach(async () => {
-  for (const client of clients.splice(0)) client.dispose();
   await Promise.all(sandboxes.splice(0).map((sandbox) => sandbox.close()));
 });
 
@@ -21,40 +21,9 @@ export async function sandboxFor(options: SandboxOptions = {}): Promise<Sandbox>
   return sandbox;
 }
 
-/** A client of `sandbox` with the admin key, fast retries and no tab channel; disposed after the test. */
-export function clientFor(
-  sandbox: Sandbox | undefined,
-  options: AvalaClientOptions = {},
-): { client: AvalaClient; events: AvalaEvent[] } {
-  const events: AvalaEvent[] = [];
-  const client = createAvalaClient({
-    baseUrl: sandbox?.apiUrl,
-    apiKey: sandbox?.keys.admin,
-    retry: FAST_RETRY,
-    rateLimit: { broadcastChannel: false },
-    ...options,
-    onEvent: (event) => {
-      events.push(event);
-      options.onEvent?.(event);
-    },
-  });
-  clients.push(client);
-  return { client, events };
-}
-
 /** The statuses the sandbox answered, in order. */
 export function statuses(sandbox: Sandbox): number[] {
   return sandbox.log.map((entry) => entry.status);
-}
-
-/** What a promise settled with: its rejection (or a marker if it resolved). */
-export async function failureOf(promise: Promise<unknown>): Promise<unknown> {
-  try {
-    await promise;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to fail, it succeeded');
 }
 
 /** Resolves when the next event of `type` is emitted. */
