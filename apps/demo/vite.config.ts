@@ -39,7 +39,7 @@ export function demoViteConfig(demo: DemoMode): UserConfig {
     server: {
       port: 5173,
       // In real-API mode the key is added here, on the server: the browser calls its own
-      // origin's /api and never sees the key (SPEC §5).
+      // origin's /api and never sees the key (docs/security.md).
       proxy: demo.mode === 'real' ? realApiProxy(demo.apiKey, demo.apiOrigin) : undefined,
     },
   };

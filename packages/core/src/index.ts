@@ -1,9 +1,9 @@
 /** @avala-fetch/core — a typed, failure-aware client for the Avala API. */
 
-// The client (SPEC §4): createAvalaClient wires ky, the retry policy and the governor.
+// The client (docs/errors.md): createAvalaClient wires ky, the retry policy and the governor.
 export { createAvalaClient } from './client.js';
 export { pageSchema } from './core/pagination.js';
-// Errors (SPEC §4): the taxonomy, the classification and the transient rule.
+// Errors (docs/errors.md): the taxonomy, the classification and the transient rule.
 export {
   AvalaError,
   type AvalaErrorInit,
@@ -52,7 +52,7 @@ export {
   UnauthorizedError,
   UnexpectedStatusError,
 } from './errors/kinds.js';
-// The proactive rate-limit governor (SPEC §2), usable on its own as well.
+// The proactive rate-limit governor (docs/avala-api.md), usable on its own as well.
 export {
   type AttemptOutcome,
   type ChannelLike,
@@ -66,7 +66,7 @@ export {
   normalizeRateLimitOptions,
   type Permit,
 } from './governor/index.js';
-// The retry policy (SPEC §3): one set of decisions for ky (direct calls) and TanStack Query (hooks).
+// The retry policy (docs/retry-rule.md): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
 export { createRetryBudget, isRetryBudgetExhausted, type RetryBudget } from './retry/budget.js';
 export {
@@ -97,7 +97,7 @@ export type { AvalaErrorKind, RateLimitInfo, RequestInfo } from './types/errors.
 export type { AvalaEvent, AvalaEventListener, AvalaEventType } from './types/events.js';
 export type { AvalaClientOptions, ConcurrencyPool, RateLimitOptions } from './types/options.js';
 export type { RetryBudgetOptions, RetryOption, RetryPolicy } from './types/retry.js';
-// The helpers beneath: header parsing, safe paths and base URLs, redaction (SPEC §5).
+// The helpers beneath: header parsing, safe paths and base URLs, redaction (docs/security.md).
 export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';
 export { encodeSegment, path } from './utils/path.js';
 export { redactString, redactUrl, redactValue } from './utils/redact.js';

@@ -217,7 +217,7 @@ export type AvalaMutationOptions<
     searchParams?: SearchParams | ((variables: TVariables) => SearchParams);
     /**
      * Marks a POST/PATCH safe to repeat, so it is also retried after 500/502/504, timeouts and
-     * network failures (SPEC §3). Without it, POST/PATCH are retried only on 429/503.
+     * network failures (docs/retry-rule.md). Without it, POST/PATCH are retried only on 429/503.
      */
     idempotent?: boolean;
   };

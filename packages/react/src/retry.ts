@@ -12,7 +12,7 @@ export interface AvalaRetryOptions {
 }
 
 /**
- * Turns the client's retry policy into TanStack Query's `retry` and `retryDelay` (SPEC §3), so
+ * Turns the client's retry policy into TanStack Query's `retry` and `retryDelay` (docs/retry-rule.md), so
  * a hook call is retried by TanStack alone (the request inside runs with `retry: false`) and
  * `failureCount`/`failureReason` show every attempt. The decisions are the core's own
  * (`client.retryCallbacks`, over `shouldRetryError`, `retryDelayMs` and the client's retry

@@ -7,7 +7,7 @@ import type { AvalaSchema } from './types.js';
 /**
  * Sends a write (`POST`/`PUT`/`PATCH`/`DELETE`) through TanStack's `useMutation`. The
  * variables are the JSON body unless `json` maps them; `path` may be a function of them.
- * Retries follow SPEC §3 for the method: a POST/PATCH is retried on 429/503 only, unless
+ * Retries follow docs/retry-rule.md for the method: a POST/PATCH is retried on 429/503 only, unless
  * `idempotent: true`. Put its 400 errors into a form with `applyFieldErrors`.
  *
  * @example

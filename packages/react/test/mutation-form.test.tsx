@@ -136,7 +136,7 @@ describe('a form on useAvalaMutation + applyFieldErrors', () => {
   });
 });
 
-describe('useAvalaMutation retries (SPEC §3)', () => {
+describe('useAvalaMutation retries (docs/retry-rule.md)', () => {
   it('does not repeat a POST after a 500: it may have been applied', async () => {
     sandbox.injectFault({ type: 'status', status: 500, method: 'POST', path: '/datasets/' });
     const { result } = renderHook(

@@ -1,6 +1,6 @@
 import type { SandboxOptions, SandboxRateLimitOptions } from './types.js';
 
-/** Avala's documented defaults (SPEC §2). */
+/** Avala's documented defaults (docs/avala-api.md). */
 export const DEFAULT_RATE_LIMIT: Required<SandboxRateLimitOptions> = {
   limit: 100,
   windowMs: 60_000,

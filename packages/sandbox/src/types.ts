@@ -11,7 +11,7 @@ export interface SandboxKeys {
 }
 
 /**
- * Per-key rate limits: a sliding window plus a shorter burst window (SPEC §2). Requests
+ * Per-key rate limits: a sliding window plus a shorter burst window (docs/avala-api.md). Requests
  * without a valid key are limited per client IP to `anonymousLimit` in the same window.
  */
 export interface SandboxRateLimitOptions {

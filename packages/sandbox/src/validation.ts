@@ -1,7 +1,7 @@
 /**
  * Django REST Framework-style validation: every field is checked, errors are collected
  * per field as lists of messages (nested objects nest, lists align by index), and the
- * messages are DRF's own, so clients meet the shapes the real API sends (SPEC §2).
+ * messages are DRF's own, so clients meet the shapes the real API sends (docs/avala-api.md).
  */
 
 /** DRF's error tree: messages for a field, errors of a nested object, or one entry per list item. */

@@ -5,7 +5,7 @@ import type { AvalaClientOptions, RateLimitOptions } from '../types/options.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { type BaseUrl, parseBaseUrl } from '../utils/url.js';
 
-/** The header the Avala API reads the key from (SPEC §2). */
+/** The header the Avala API reads the key from (docs/avala-api.md). */
 export const API_KEY_HEADER = 'X-Avala-Api-Key';
 
 /** The per-attempt timeout when none is given. */

@@ -7,7 +7,7 @@ type PageResult = Awaited<
 
 /**
  * A Standard Schema for one page of a cursor-paginated list (`{next, previous, results,
- * count?}`, SPEC §2) that parses each item with `item` (any Standard Schema, e.g. zod).
+ * count?}`, docs/avala-api.md) that parses each item with `item` (any Standard Schema, e.g. zod).
  * Handing it to ky's `.json(schema)` makes a bad page or item an `invalid_response` whose
  * issues point at `results.3.name`.
  */

@@ -6,7 +6,7 @@ import { shouldRetryError } from '../retry/decide.js';
 import type { AvalaEvent } from '../types/events.js';
 import { type CallState, releasePermit } from './call.js';
 
-// Every method is listed: ky only consults `shouldRetry` for listed methods (SPEC §6), and
+// Every method is listed: ky only consults `shouldRetry` for listed methods (docs/ky-notes.md), and
 // `shouldRetry` applies the §3 rule, which lets POST/PATCH retry on 429/503 only.
 const RETRY_METHODS = ['get', 'head', 'options', 'trace', 'put', 'delete', 'post', 'patch'];
 

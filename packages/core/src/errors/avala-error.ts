@@ -1,10 +1,10 @@
 /**
- * The base of every error the client throws (SPEC §4). Each failure kind has its own
+ * The base of every error the client throws (docs/errors.md). Each failure kind has its own
  * subclass (`errors/kinds.ts`); `kind` is the stable string to branch on.
  *
  * Redaction happens here, in the constructor: whoever builds an `AvalaError` (the client,
  * a test, an app), the key cannot end up in its message, detail, field errors, body, URL or
- * `toJSON()` (SPEC §5).
+ * `toJSON()` (docs/security.md).
  */
 import { isTransientKind } from '../retry/rule.js';
 import type { AvalaErrorKind, RateLimitInfo, RequestInfo } from '../types/errors.js';
@@ -77,7 +77,7 @@ export interface AvalaErrorJSON {
 }
 
 /**
- * A failed call to the Avala API, classified (SPEC §4). Branch on `kind` (or `code` for
+ * A failed call to the Avala API, classified (docs/errors.md). Branch on `kind` (or `code` for
  * structured errors such as `plan_insufficient`), put `fieldErrors` into a form, show
  * `message` to a person. Every property is redacted: no `avk_…` key survives in it.
  *
@@ -109,7 +109,7 @@ export class AvalaError extends Error {
   readonly url: string | undefined;
   /** How many requests were sent for this call; the client sets it after retrying. */
   attempts: number;
-  /** Whether the SPEC §3 rule calls this error transient for its method. */
+  /** Whether the docs/retry-rule.md rule calls this error transient for its method. */
   readonly transient: boolean;
   /** The caller marked the call idempotent. */
   readonly idempotent: boolean;
@@ -164,7 +164,7 @@ export class AvalaError extends Error {
    * What Node's `console.log` and `util.inspect` print: the error as usual, but with its
    * cause chain reduced to names, messages, stacks and plain fields, redacted. The cause is
    * kept as is on the error (for `instanceof` checks), yet ky's `TimeoutError` or
-   * `HTTPError` there holds the `Request`, whose headers carry the key (SPEC §5).
+   * `HTTPError` there holds the `Request`, whose headers carry the key (docs/security.md).
    */
   [INSPECT](
     _depth: number,

@@ -1,8 +1,8 @@
 /**
- * Classification of an HTTP error response into an `AvalaError` (SPEC §2, §4).
+ * Classification of an HTTP error response into an `AvalaError` (docs/avala-api.md, §4).
  *
  * `errorFromHttp` is pure and synchronous: the client calls it with ky's `HTTPError`
- * (whose body ky has already consumed and parsed into `error.data`, SPEC §6).
+ * (whose body ky has already consumed and parsed into `error.data`, docs/ky-notes.md).
  * `errorFromResponse` is for a raw fetch `Response`: it reads a bounded prefix of the body
  * first. Neither ever throws.
  */
@@ -49,7 +49,7 @@ const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const MAX_TEXT_IN_MESSAGE = 200;
 
 /**
- * The kind of an HTTP status (SPEC §4): 400/422 `bad_request`, 401, 403, 404, 405, 409, 413,
+ * The kind of an HTTP status (docs/errors.md): 400/422 `bad_request`, 401, 403, 404, 405, 409, 413,
  * 429 their own kinds, 503 `service_unavailable`, other 5xx `server_error`, 2xx
  * `invalid_response` (a success this code could not use), 0 `network` (an opaque
  * `Response.error()`), anything else (other 4xx, 3xx, 1xx) `unexpected_status`.
@@ -139,7 +139,7 @@ export function errorFromHttp(input: HttpErrorInput): AvalaError {
 }
 
 /**
- * Classifies any non-2xx fetch `Response` (SPEC §4). Reads at most `maxBodyBytes` (64 KiB)
+ * Classifies any non-2xx fetch `Response` (docs/errors.md). Reads at most `maxBodyBytes` (64 KiB)
  * of the body through its stream reader and cancels the rest, so a megabyte body costs
  * bounded work; JSON is parsed when the content type says so or the text looks like JSON.
  * Never throws and never rejects: a body that cannot be read (already used, a broken

@@ -1,5 +1,5 @@
 /**
- * Flattens Django REST Framework validation errors into dotted paths (SPEC §2, §4), the
+ * Flattens Django REST Framework validation errors into dotted paths (docs/avala-api.md, §4), the
  * paths react-hook-form uses:
  *
  * - `{"name": ["…"]}` → `name`; a string instead of a list counts as one message;

@@ -1,5 +1,5 @@
 /**
- * One `AvalaError` subclass per kind (SPEC §4), so callers can use `instanceof` as well as
+ * One `AvalaError` subclass per kind (docs/errors.md), so callers can use `instanceof` as well as
  * `kind`, and {@link createErrorOfKind}, which the classification uses to pick the class.
  */
 import type { StandardSchemaV1Issue } from 'ky';

@@ -1,5 +1,5 @@
 /**
- * The one-line `message` of an `AvalaError` (SPEC §4): the server's `detail`, else the
+ * The one-line `message` of an `AvalaError` (docs/errors.md): the server's `detail`, else the
  * field errors as `field: message; …`, else a line naming the status. Never markup, never
  * longer than {@link MAX_MESSAGE_LENGTH}.
  */
@@ -103,7 +103,7 @@ export interface MessageParts {
 }
 
 /**
- * The message by the SPEC §4 rule: `detail` (unless it is markup); else non-field errors then `path: message`
+ * The message by the docs/errors.md rule: `detail` (unless it is markup); else non-field errors then `path: message`
  * pairs joined by `; `; else the status line (`Service Unavailable (503)`); else `fallback`.
  */
 export function buildMessage(parts: MessageParts): string {

@@ -1,5 +1,5 @@
 /**
- * Reads an Avala error body (SPEC §2) into its parts. The envelope is checked with zod
+ * Reads an Avala error body (docs/avala-api.md) into its parts. The envelope is checked with zod
  * (`zod/mini`, to keep the bundle small); the recursive field-error tree is walked by
  * `flattenFieldErrors` with explicit bounds instead of a recursive schema, so a deeply
  * nested or megabyte body cannot blow the stack or the time budget.

@@ -292,7 +292,7 @@ class RateLimitGovernor implements Governor {
     budget.answered(token, refused ? 'refused' : 'ok');
     if (view && budget.learn(view, sentAt)) this.#share();
     if (!refused) return;
-    // SPEC §3: Retry-After wins, else the reset; a bare 429 still means "not right now".
+    // docs/retry-rule.md: Retry-After wins, else the reset; a bare 429 still means "not right now".
     const wait =
       parseServerWait(status, headers, now) ?? (status === 429 ? unexplained429WaitMs : 0);
     const until = now + wait;

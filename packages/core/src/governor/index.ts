@@ -1,4 +1,4 @@
-/** The proactive rate-limit governor (SPEC §2): budget, burst, slow start, pools, tab sharing. */
+/** The proactive rate-limit governor (docs/avala-api.md): budget, burst, slow start, pools, tab sharing. */
 export type { ChannelLike } from './broadcast.js';
 export { createGovernor } from './governor.js';
 export { defaultPools, defaultRateLimitOptions, normalizeRateLimitOptions } from './options.js';

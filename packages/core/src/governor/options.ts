@@ -1,7 +1,7 @@
 import type { ConcurrencyPool, RateLimitOptions } from '../types/options.js';
 
 /**
- * The default concurrency pools (SPEC §2): 10 upload connections, 5 export jobs.
+ * The default concurrency pools (docs/avala-api.md): 10 upload connections, 5 export jobs.
  * Patterns are tested against `METHOD /path` (path relative to the base URL, no query).
  */
 export const defaultPools: readonly ConcurrencyPool[] = Object.freeze([

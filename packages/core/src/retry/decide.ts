@@ -17,7 +17,7 @@ export interface RetryContext {
 }
 
 /**
- * The retry decision of SPEC §3, shared by ky (direct calls) and TanStack Query (hook calls):
+ * The retry decision of docs/retry-rule.md, shared by ky (direct calls) and TanStack Query (hook calls):
  * retry when the policy allows another attempt, the error is transient for this method
  * (`isTransientError`, the single rule), and any wait the server asked for is one we are
  * willing to sleep through (a longer `retryAfterMs` fails the call at once).

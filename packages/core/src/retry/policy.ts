@@ -7,7 +7,7 @@ export const defaultRetryBudget: Readonly<RetryBudgetOptions> = Object.freeze({
   successRefund: 1,
 });
 
-/** The retry policy's defaults (SPEC §3): 3 retries, 300 ms doubling to 30 s, full jitter. */
+/** The retry policy's defaults (docs/retry-rule.md): 3 retries, 300 ms doubling to 30 s, full jitter. */
 export const defaultRetryPolicy: Readonly<RetryPolicy> = Object.freeze({
   limit: 3,
   baseDelayMs: 300,

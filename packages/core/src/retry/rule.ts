@@ -1,5 +1,5 @@
 /**
- * THE transient/client-error rule of SPEC §3, in one place. The client's ky `shouldRetry`,
+ * THE transient/client-error rule of docs/retry-rule.md, in one place. The client's ky `shouldRetry`,
  * the React hooks' TanStack `retry` predicate and `AvalaError#transient` all call it.
  *
  * - Transient: 429, 500, 502, 503, 504, network failures, per-attempt timeouts.
@@ -53,7 +53,7 @@ export function isTransientKind(
 }
 
 /**
- * Whether SPEC §3 calls `error` transient (worth retrying with backoff) for a request with
+ * Whether docs/retry-rule.md calls `error` transient (worth retrying with backoff) for a request with
  * `method` (default: the method recorded on the error, else GET) and `options.idempotent`
  * (default: the flag recorded on the error).
  *

@@ -70,7 +70,7 @@ export interface AvalaClient {
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
   ): Promise<ResponseOf<S, T>>;
-  /** POST `options.json` to `path`; retried only on 429/503 unless `idempotent` (SPEC §3). */
+  /** POST `options.json` to `path`; retried only on 429/503 unless `idempotent` (docs/retry-rule.md). */
   post<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
@@ -80,7 +80,7 @@ export interface AvalaClient {
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,
   ): Promise<ResponseOf<S, T>>;
-  /** PATCH `path` with `options.json`; retried only on 429/503 unless `idempotent` (SPEC §3). */
+  /** PATCH `path` with `options.json`; retried only on 429/503 unless `idempotent` (docs/retry-rule.md). */
   patch<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,
     options?: AvalaRequestOptions<S>,

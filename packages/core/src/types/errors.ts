@@ -1,5 +1,5 @@
 /**
- * What went wrong, as a stable string to branch on (SPEC §4). One `AvalaError` subclass
+ * What went wrong, as a stable string to branch on (docs/errors.md). One `AvalaError` subclass
  * exists per kind.
  */
 export type AvalaErrorKind =

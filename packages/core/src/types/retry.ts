@@ -1,5 +1,5 @@
 /**
- * How transient failures are retried (SPEC §3). The same policy drives ky's retries for
+ * How transient failures are retried (docs/retry-rule.md). The same policy drives ky's retries for
  * direct client calls and TanStack Query's retries for hook calls.
  */
 export interface RetryPolicy {

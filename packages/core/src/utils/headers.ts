@@ -1,5 +1,5 @@
 /**
- * Parsing of the wait and budget headers the Avala API sends (SPEC §2, §3): `Retry-After`
+ * Parsing of the wait and budget headers the Avala API sends (docs/avala-api.md, §3): `Retry-After`
  * and `X-RateLimit-Limit` / `-Remaining` / `-Reset`. Pure; malformed values are ignored
  * rather than guessed at, so a broken proxy header can never make the client wait forever
  * or hammer the API.

@@ -1,5 +1,5 @@
 /**
- * Secret redaction (SPEC §5). Everything an `AvalaError` exposes — message, detail, field
+ * Secret redaction (docs/security.md). Everything an `AvalaError` exposes — message, detail, field
  * errors, body, URL, `toJSON()` — passes through here, so the API key can never leak into
  * a log line or an error tracker, however the error was built.
  */

@@ -24,7 +24,7 @@ export type UnsafeUrlReason =
 
 /**
  * Thrown (or a call rejects with it) when a base URL, path or `next` link is refused by the
- * security rules of SPEC §5 — always before anything is sent, so the API key never leaves.
+ * security rules of docs/security.md — always before anything is sent, so the API key never leaves.
  * It is a `TypeError` because the input, not the network, is wrong.
  */
 export class UnsafeUrlError extends TypeError {

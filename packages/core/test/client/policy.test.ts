@@ -20,7 +20,7 @@ const http = (status: number, headers: Record<string, string> = {}): AvalaError 
   errorFromHttp({ status, headers, body: { detail: 'x' }, request: { method: 'GET' } });
 
 describe('normalizeRetryPolicy', () => {
-  it('fills the SPEC §3 defaults', () => {
+  it('fills the docs/retry-rule.md defaults', () => {
     expect(normalizeRetryPolicy()).toEqual({
       limit: 3,
       baseDelayMs: 300,

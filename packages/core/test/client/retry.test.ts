@@ -9,7 +9,7 @@ afterEach(() => {
 
 const newDataset = () => ({ name: `ds ${Math.random().toString(36).slice(2)}` });
 
-describe('retries through ky (SPEC §3)', () => {
+describe('retries through ky (docs/retry-rule.md)', () => {
   it('retries a GET after 500 twice then succeeds', async () => {
     const sandbox = await sandboxFor();
     const { client, events } = clientFor(sandbox);
@@ -42,7 +42,7 @@ describe('retries through ky (SPEC §3)', () => {
   it('retries a POST after 503 and after 429 (refused before any work)', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);
-    // Retry-After 0: without it the client waits for X-RateLimit-Reset (SPEC §3), up to a minute.
+    // Retry-After 0: without it the client waits for X-RateLimit-Reset (docs/retry-rule.md), up to a minute.
     sandbox.injectFault({ type: 'status', status: 503, method: 'POST', retryAfterS: 0 });
     sandbox.injectFault({ type: 'status', status: 429, method: 'POST', retryAfterS: 0 });
 

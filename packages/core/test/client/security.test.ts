@@ -28,7 +28,7 @@ function recordingClient() {
   return { client, urls, fetch };
 }
 
-describe('paths from caller data (SPEC §5)', () => {
+describe('paths from caller data (docs/security.md)', () => {
   it('encodes each segment of an array path, and ends it with a slash', async () => {
     const { client, urls } = recordingClient();
 
@@ -106,7 +106,7 @@ describe('paths from caller data (SPEC §5)', () => {
   });
 });
 
-describe('base URL (SPEC §5)', () => {
+describe('base URL (docs/security.md)', () => {
   it.each([
     'http://api.avala.ai/api/v1',
     'http://10.0.0.5:8000/api/v1',
@@ -162,7 +162,7 @@ describe('base URL (SPEC §5)', () => {
   });
 });
 
-describe('redirects (SPEC §5)', () => {
+describe('redirects (docs/security.md)', () => {
   const servers: Server[] = [];
   afterEach(async () => {
     await Promise.all(
@@ -244,7 +244,7 @@ describe('redirects in browsers (opaqueredirect)', () => {
   });
 });
 
-describe('the key is never exposed (SPEC §5)', () => {
+describe('the key is never exposed (docs/security.md)', () => {
   it('keeps the key out of error messages, bodies, toJSON and events', async () => {
     const sandbox = await sandboxFor();
     const key = sandbox.keys.admin;

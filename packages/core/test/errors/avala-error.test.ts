@@ -92,7 +92,7 @@ describe('isAvalaError', () => {
   });
 });
 
-describe('properties (SPEC §4 table)', () => {
+describe('properties (docs/errors.md table)', () => {
   it('has every property of the table, with defaults', () => {
     const error = new NotFoundError({ status: 404 });
     for (const prop of [

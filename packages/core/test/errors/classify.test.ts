@@ -42,7 +42,7 @@ describe('kindFromStatus', () => {
   });
 });
 
-describe('errorFromHttp: every SPEC §2 status with its typical body', () => {
+describe('errorFromHttp: every docs/avala-api.md status with its typical body', () => {
   const cases: {
     status: number;
     body: unknown;
@@ -237,7 +237,7 @@ describe('errorFromHttp: every SPEC §2 status with its typical body', () => {
   });
 });
 
-describe('errorFromHttp: body shapes (SPEC §2)', () => {
+describe('errorFromHttp: body shapes (docs/avala-api.md)', () => {
   it('keeps every field error when fields are called constructor, toString or __proto__', () => {
     const body = JSON.parse(
       '{"constructor": ["bad"], "detail": {"toString": ["odd"], "name": ["required"]}, "__proto__": ["x"]}',

@@ -101,7 +101,7 @@ describe('redactUrl', () => {
   });
 });
 
-describe('AvalaError redaction (SPEC §5)', () => {
+describe('AvalaError redaction (docs/security.md)', () => {
   it('redacts the key in the detail and the message', () => {
     const error = errorFromHttp({ status: 401, body: { detail: `Invalid key ${KEY}.` } });
     expect(error.detail).toBe('Invalid key avk_***.');

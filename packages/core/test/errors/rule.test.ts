@@ -41,7 +41,7 @@ const CASES: Case[] = [
   ['invalid_response', () => createInvalidResponseError({ status: 200 }), false, false],
 ];
 
-describe('isTransientError: SPEC §3 for every method × kind', () => {
+describe('isTransientError: docs/retry-rule.md for every method × kind', () => {
   for (const [label, make, forIdempotent, forOthers] of CASES) {
     it.each(IDEMPOTENT)(`${label} on %s → ${forIdempotent}`, (method) => {
       expect(isTransientError(make(), method)).toBe(forIdempotent);

@@ -14,7 +14,7 @@ import type { SandboxState } from '../state.js';
 import type { Dataset } from '../store.js';
 import { choice, list, number, object, string, validate } from '../validation.js';
 
-/** The dataset serializer's fields (SPEC: name, visibility, filters.split, items[].weight). */
+/** The dataset serializer's fields (docs/avala-api.md: name, visibility, filters.split, items[].weight). */
 const datasetFields = {
   name: string({ required: true, maxLength: 100 }),
   description: string({ allowBlank: true, maxLength: 1000 }),
