@@ -6,4 +6,7 @@ export default defineConfig({
   dts: true,
   platform: 'neutral',
   sourcemap: true,
+  // The hooks and the provider run only on the client: frameworks with React Server
+  // Components (Next.js's app router) need the directive to import them from a server file.
+  banner: { js: "'use client';" },
 });
