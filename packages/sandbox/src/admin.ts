@@ -18,9 +18,6 @@ export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
   const jsonLimit = bodyLimit(options.maxBodyBytes, (c) =>
     c.json({ detail: 'Request body is too large.' }, 413),
   );
-  const uploadLimit = bodyLimit(options.maxUploadBytes, (c) =>
-    c.json({ detail: 'File too large.', code: 'file_too_large' }, 413),
-  );
 
   app.get('/', (c) =>
     c.json({
@@ -35,6 +32,7 @@ export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
         'GET|POST|DELETE /__sandbox/faults',
         'GET|DELETE /__sandbox/log',
         'POST /__sandbox/reset',
+        'POST /__sandbox/storage/ (the presigned upload forms point here)',
       ],
     }),
   );
@@ -99,20 +97,11 @@ export function adminRoutes(state: SandboxState): Hono<SandboxEnv> {
     return c.body(null, 204);
   });
 
-  // The "storage" presigned upload URLs point at (no key: the URL is the credential).
-  app.put('/storage/:uid', uploadLimit, async (c) => {
-    const upload = store.getUpload(c.req.param('uid'));
-    if (!upload) return detail(c, 404, 'Not found.');
-    const bytes = (await c.req.arrayBuffer()).byteLength;
-    store.receiveUpload(upload, bytes);
-    return c.body(null, 200);
-  });
-
   // Where a finished export's `download_url` points.
   app.get('/files/exports/:file', (c) => {
     const job = store.getExport(c.req.param('file').replace(/\.json$/, ''));
     if (!job) return detail(c, 404, 'Not found.');
-    return c.json({ export: job.uid, dataset: store.getDataset(job.dataset) ?? null });
+    return c.json({ export: job.uid, dataset: job.dataset, project: job.project });
   });
 
   return rejectOtherMethods(app);

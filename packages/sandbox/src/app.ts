@@ -9,12 +9,15 @@ import { requestLog } from './middleware/log.js';
 import { maintenance } from './middleware/maintenance.js';
 import { rateLimitHeaders, throttle } from './middleware/throttle.js';
 import { detail, notFound } from './responses.js';
+import { autoLabelJobRoutes } from './routes/auto-label-jobs.js';
 import { datasetRoutes } from './routes/datasets.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
+import { inferenceRoutes } from './routes/inference.js';
+import { manualUploadRoutes } from './routes/manual-upload.js';
 import { projectRoutes } from './routes/projects.js';
-import { uploadRoutes } from './routes/uploads.js';
 import type { SandboxState } from './state.js';
+import { storageRoutes } from './storage.js';
 
 /** Where the Avala API lives on the sandbox, as on `api.avala.ai`. */
 export const API_PREFIX = '/api/v1';
@@ -47,12 +50,21 @@ export function createApp(state: SandboxState): Hono<SandboxEnv> {
   app.use(api, faults(state.faults, state.delays));
   app.use(api, auth({ isPublic: isHealthCheck }));
   app.use(api, throttle(state.limiter, options.rateLimit));
+  app.use(api, async (c, next) => {
+    c.set('fieldErrorShape', options.fieldErrors);
+    await next();
+  });
 
   app.route(API_PREFIX, healthRoutes());
+  // Before the datasets: `/datasets/{uid}/` and `/datasets/{owner}/{slug}/` match its paths too.
+  app.route(API_PREFIX, manualUploadRoutes(state));
   app.route(API_PREFIX, datasetRoutes(state));
   app.route(API_PREFIX, projectRoutes(state));
+  app.route(API_PREFIX, autoLabelJobRoutes(state));
   app.route(API_PREFIX, exportRoutes(state));
-  app.route(API_PREFIX, uploadRoutes(state));
+  app.route(API_PREFIX, inferenceRoutes());
+  // Sandbox-only, outside the API: the storage upload forms point at, and the chaos controls.
+  app.route('/', storageRoutes(state));
   app.route('/__sandbox', adminRoutes(state));
   app.get('/__sandbox/', (c) => c.redirect('/__sandbox'));
 

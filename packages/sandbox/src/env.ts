@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import type { ApiKeyRecord } from './keys.js';
+import type { FieldErrorShape } from './options.js';
 import type { RateLimitDecision } from './rate-limiter.js';
 import type { SandboxFault } from './types.js';
 
@@ -10,6 +11,8 @@ export type Caller = { kind: 'key'; record: ApiKeyRecord } | { kind: 'anonymous'
 export interface SandboxEnv {
   Bindings: HttpBindings;
   Variables: {
+    /** The `fieldErrors` option, for the 400s the routes send. */
+    fieldErrorShape: FieldErrorShape;
     /** Set by the auth middleware on every request it lets through. */
     caller: Caller;
     /** Set by the throttle; responses made before it get a peek instead. */

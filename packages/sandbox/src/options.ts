@@ -7,14 +7,20 @@ export const DEFAULT_RATE_LIMIT: Required<SandboxRateLimitOptions> = {
   burst: 20,
   burstWindowMs: 1_000,
   anonymousLimit: 30,
+  inferenceLimit: 10,
 };
+
+/** How field errors are sent: wrapped in `detail` (the seed docs) or at the root (DRF's default). */
+export type FieldErrorShape = 'wrapped' | 'root';
 
 /** Options after defaults are applied; the rest of the sandbox reads only these. */
 export interface ResolvedOptions {
   port: number;
   host: string;
   rateLimit: Required<SandboxRateLimitOptions> | false;
+  fieldErrors: FieldErrorShape;
   exportDurationMs: number;
+  autoLabelDurationMs: number;
   maxRunningExports: number;
   maxBodyBytes: number;
   maxUploadBytes: number;
@@ -28,7 +34,9 @@ export function resolveOptions(options: SandboxOptions = {}): ResolvedOptions {
     port: options.port ?? 0,
     host: options.host ?? '127.0.0.1',
     rateLimit: options.rateLimit === false ? false : resolveRateLimit(options.rateLimit ?? {}),
+    fieldErrors: fieldErrorShape(options.fieldErrors ?? 'wrapped'),
     exportDurationMs: nonNegative('exportDurationMs', options.exportDurationMs ?? 2_000),
+    autoLabelDurationMs: nonNegative('autoLabelDurationMs', options.autoLabelDurationMs ?? 3_000),
     maxRunningExports: nonNegative('maxRunningExports', options.maxRunningExports ?? 5),
     maxBodyBytes: nonNegative('maxBodyBytes', options.maxBodyBytes ?? 1024 * 1024),
     maxUploadBytes: nonNegative('maxUploadBytes', options.maxUploadBytes ?? 100 * 1024 * 1024),
@@ -52,7 +60,18 @@ function resolveRateLimit(
       partial.burstWindowMs ?? DEFAULT_RATE_LIMIT.burstWindowMs,
     ),
     anonymousLimit: positive('rateLimit.anonymousLimit', anonymousLimit),
+    inferenceLimit: positive(
+      'rateLimit.inferenceLimit',
+      partial.inferenceLimit ?? DEFAULT_RATE_LIMIT.inferenceLimit,
+    ),
   };
+}
+
+function fieldErrorShape(value: string): FieldErrorShape {
+  if (value !== 'wrapped' && value !== 'root') {
+    throw new RangeError(`fieldErrors must be 'wrapped' or 'root', got ${JSON.stringify(value)}`);
+  }
+  return value;
 }
 
 function positive(name: string, value: number): number {

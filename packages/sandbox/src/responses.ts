@@ -25,19 +25,33 @@ export function permissionDenied(c: Ctx): Response {
   return detail(c, 403, 'You do not have permission to perform this action.');
 }
 
-/** Avala's 400 for validation failures: DRF's field errors wrapped in `detail`. */
+/**
+ * The 400 for validation failures, in the shape the `fieldErrors` option picks: wrapped in
+ * `detail` as Avala's docs show, or at the root as DRF sends them (docs/avala-api.md).
+ */
 export function validationFailed(c: Ctx, errors: FieldErrors): Response {
-  return c.json({ detail: errors }, 400);
+  return c.json(c.get('fieldErrorShape') === 'root' ? errors : { detail: errors }, 400);
 }
 
 /**
- * The request's JSON body, or the 400 DRF sends for a malformed one. An empty body reads
- * as `{}` so that missing fields are reported as required, as DRF does.
+ * The request's JSON body, or what DRF answers instead: 415 for a body that is not JSON
+ * (the API parses JSON only, so form, multipart and text bodies are refused by their
+ * content type, whatever they contain), 400 for malformed JSON. An empty body reads as `{}`
+ * so that missing fields are reported as required, as DRF does (docs/avala-api.md).
  */
 export async function readJson(
   c: Ctx,
 ): Promise<{ ok: true; data: unknown } | { ok: false; response: Response }> {
   const text = await c.req.text();
+  if (text === '') return { ok: true, data: {} };
+  const contentType = c.req.header('Content-Type') ?? '';
+  if (!isJsonMediaType(contentType)) {
+    // DRF quotes the header as sent, parameters included.
+    return {
+      ok: false,
+      response: detail(c, 415, `Unsupported media type "${contentType}" in request.`),
+    };
+  }
   if (text.trim() === '') return { ok: true, data: {} };
   try {
     return { ok: true, data: JSON.parse(text) };
@@ -45,6 +59,11 @@ export async function readJson(
     const reason = error instanceof Error ? error.message : String(error);
     return { ok: false, response: detail(c, 400, `JSON parse error - ${reason}`) };
   }
+}
+
+/** Whether a `Content-Type` names JSON (`application/json`, any parameters), as DRF's JSONParser matches it. */
+function isJsonMediaType(contentType: string): boolean {
+  return contentType.split(';', 1)[0]?.trim().toLowerCase() === 'application/json';
 }
 
 /**

@@ -25,6 +25,11 @@ export interface SandboxRateLimitOptions {
   burstWindowMs: number;
   /** Requests allowed per IP without a key in `windowMs` (default 30 % of `limit`, at least 1). */
   anonymousLimit?: number;
+  /**
+   * Requests allowed per key in `windowMs` on the inference endpoints (default 10), a budget
+   * of their own with its own `X-RateLimit-*` headers (docs/avala-api.md).
+   */
+  inferenceLimit?: number;
 }
 
 /** Options of `startSandbox`; every one has a default. */
@@ -35,13 +40,24 @@ export interface SandboxOptions {
   host?: string;
   /** Rate limits (fields you omit keep their defaults), or `false` to turn throttling off. */
   rateLimit?: Partial<SandboxRateLimitOptions> | false;
-  /** How long an export job takes from creation to `finished` (default 2 000 ms). */
+  /**
+   * Where 400 field errors go: `'wrapped'` (default) sends `{"detail": {field: [...]}}` as
+   * Avala's docs show; `'root'` sends DRF's own `{field: [...]}`, which the TypeScript SDK
+   * reads. Clients must handle both (docs/avala-api.md).
+   */
+  fieldErrors?: 'wrapped' | 'root';
+  /** How long an export job takes from creation to `exported` or `failed` (default 2 000 ms). */
   exportDurationMs?: number;
+  /** How long an auto-label job takes from creation to `completed` (default 3 000 ms). */
+  autoLabelDurationMs?: number;
   /** Export jobs a key may have pending or running at once (default 5). */
   maxRunningExports?: number;
   /** Largest request body accepted; larger ones answer 413 (default 1 MiB). */
   maxBodyBytes?: number;
-  /** Largest file `POST /uploads/` hands out an upload URL for (default 100 MiB). */
+  /**
+   * Largest file `POST /datasets/manual-upload/file-upload-url/` hands out an upload form
+   * for, and the storage accepts (default 100 MiB).
+   */
   maxUploadBytes?: number;
   /**
    * Browser origins allowed by CORS besides `http(s)://localhost` and `127.0.0.1` on any

@@ -32,6 +32,9 @@ export const messages = {
   required: 'This field is required.',
   null: 'This field may not be null.',
   blank: 'This field may not be blank.',
+  nullCharacters: 'Null characters are not allowed.',
+  boolean: 'Must be a valid boolean.',
+  slug: 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.',
   string: 'A valid string is required.',
   number: 'A valid number is required.',
   integer: 'A valid integer is required.',
@@ -51,7 +54,10 @@ interface FieldOptions {
 const ok = <T>(value: T): Result<T> => ({ ok: true, value });
 const fail = (...errors: string[]): Result<never> => ({ ok: false, errors });
 
-/** A string field (DRF `CharField`): no blank unless allowed, optional max length. */
+/**
+ * A string field (DRF `CharField`): no blank unless allowed, optional max length. Like every
+ * DRF `CharField` it refuses U+0000, which its database cannot store (docs/avala-api.md).
+ */
 export function string(
   options: FieldOptions & { maxLength?: number; allowBlank?: boolean } = {},
 ): Field<string> {
@@ -60,12 +66,41 @@ export function string(
     parse(value) {
       if (value === null) return fail(messages.null);
       if (typeof value !== 'string') return fail(messages.string);
+      if (value.includes('\u0000')) return fail(messages.nullCharacters);
       const trimmed = value.trim();
       if (trimmed === '' && !options.allowBlank) return fail(messages.blank);
       if (options.maxLength !== undefined && trimmed.length > options.maxLength) {
         return fail(messages.maxLength(options.maxLength));
       }
       return ok(trimmed);
+    },
+  };
+}
+
+/** A slug field (DRF `SlugField`): a string of letters, digits, `_` and `-`. */
+export function slug(options: FieldOptions & { maxLength?: number } = {}): Field<string> {
+  const text = string(options);
+  return {
+    required: text.required,
+    parse(value) {
+      const result = text.parse(value);
+      if (result.ok && !/^[-a-zA-Z0-9_]+$/.test(result.value)) return fail(messages.slug);
+      return result;
+    },
+  };
+}
+
+/** A boolean field (DRF `BooleanField`), which also takes the strings and numbers HTML forms send. */
+export function boolean(options: FieldOptions = {}): Field<boolean> {
+  const truthy = new Set<unknown>([true, 1, 'true', 'True', '1', 'yes', 'on']);
+  const falsy = new Set<unknown>([false, 0, 'false', 'False', '0', 'no', 'off']);
+  return {
+    required: options.required ?? false,
+    parse(value) {
+      if (value === null) return fail(messages.null);
+      if (truthy.has(value)) return ok(true);
+      if (falsy.has(value)) return ok(false);
+      return fail(messages.boolean);
     },
   };
 }

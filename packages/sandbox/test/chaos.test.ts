@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { admin, call, faultsTaken, manualClock, useSandbox } from './helpers.js';
+import { admin, call, faultsTaken, manualClock, useSandbox, validDataset } from './helpers.js';
 
 describe('maintenance', () => {
   const clock = manualClock();
@@ -32,9 +32,9 @@ describe('maintenance', () => {
   it('is driven by POST and DELETE /__sandbox/maintenance', async () => {
     const started = await admin(ctx.sandbox, 'POST', '/maintenance', { retryAfterS: 2 });
     expect(started.status).toBe(200);
-    expect((await call(ctx.sandbox, '/projects/')).headers.get('Retry-After')).toBe('2');
+    expect((await call(ctx.sandbox, '/users/me/projects/')).headers.get('Retry-After')).toBe('2');
     expect((await admin(ctx.sandbox, 'DELETE', '/maintenance')).status).toBe(204);
-    expect((await call(ctx.sandbox, '/projects/')).status).toBe(200);
+    expect((await call(ctx.sandbox, '/users/me/projects/')).status).toBe(200);
     const bad = await admin(ctx.sandbox, 'POST', '/maintenance', { retryAfterS: 'soon' });
     expect(bad.status).toBe(400);
   });
@@ -86,10 +86,17 @@ describe('fault injection', () => {
 
   it('matches on method and on a path prefix or RegExp', async () => {
     ctx.sandbox.injectFault({ type: 'status', status: 500, method: 'post', path: '/datasets/' });
-    ctx.sandbox.injectFault({ type: 'status', status: 504, path: /^\/projects\/[^/]+\/$/ });
+    ctx.sandbox.injectFault({
+      type: 'status',
+      status: 504,
+      path: /^\/users\/me\/projects\/[^/]+\/$/,
+    });
     expect((await call(ctx.sandbox, '/datasets/')).status).toBe(200);
-    expect((await call(ctx.sandbox, '/projects/')).status).toBe(200);
-    const project = await call(ctx.sandbox, '/projects/20000000-0000-4000-8000-000000000001/');
+    expect((await call(ctx.sandbox, '/users/me/projects/')).status).toBe(200);
+    const project = await call(
+      ctx.sandbox,
+      '/users/me/projects/20000000-0000-4000-8000-000000000001/',
+    );
     expect(project.status).toBe(504);
     const post = await call(ctx.sandbox, '/datasets/', { method: 'POST', json: {} });
     expect(post.status).toBe(500);
@@ -162,7 +169,7 @@ describe('fault injection', () => {
       expect.objectContaining({ type: 'status', status: 503, remaining: 'Infinity' }),
     ]);
     expect((await call(ctx.sandbox, '/datasets/')).status).toBe(503);
-    expect((await call(ctx.sandbox, '/projects/')).status).toBe(200);
+    expect((await call(ctx.sandbox, '/users/me/projects/')).status).toBe(200);
     expect((await admin(ctx.sandbox, 'DELETE', '/faults')).status).toBe(204);
     expect((await call(ctx.sandbox, '/datasets/')).status).toBe(200);
 
@@ -236,7 +243,7 @@ describe('reset and close', () => {
   it('reset() restores the seed and clears windows, faults, log and maintenance', async () => {
     const created = await call(ctx.sandbox, '/datasets/', {
       method: 'POST',
-      json: { name: 'Temporary' },
+      json: validDataset('Temporary'),
     });
     const uid = (await created.json()).uid;
     await call(ctx.sandbox, '/health/');

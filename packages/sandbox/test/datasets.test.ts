@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { call, useSandbox, validDataset } from './helpers.js';
+import { call, fieldErrorBody, useSandbox, validDataset } from './helpers.js';
 
 const ctx = useSandbox();
 
@@ -14,10 +14,10 @@ async function createDataset(body: unknown): Promise<Response> {
   return call(ctx.sandbox, '/datasets/', { method: 'POST', json: body });
 }
 
-async function errorsOf(body: unknown): Promise<unknown> {
-  const response = await createDataset(body);
-  expect(response.status).toBe(400);
-  return response.json();
+/** The field errors of a 400 body, wherever the shape puts them. */
+function fieldsOf(shape: 'wrapped' | 'root', body: unknown): Record<string, unknown> {
+  const record = body as Record<string, unknown>;
+  return (shape === 'wrapped' ? record.detail : record) as Record<string, unknown>;
 }
 
 describe('GET /datasets/ (cursor pagination)', () => {
@@ -79,111 +79,160 @@ describe('GET /datasets/ (cursor pagination)', () => {
   });
 });
 
-describe('POST /datasets/', () => {
+describe.each(['wrapped', 'root'] as const)('POST /datasets/ (field errors %s)', (shape) => {
+  const shaped = useSandbox({ fieldErrors: shape });
+  const post = (body: unknown) =>
+    call(shaped.sandbox, '/datasets/', { method: 'POST', json: body });
+  /** The 400 body for these field errors, in this describe's shape. */
+  const errors = (fields: Record<string, unknown>) => fieldErrorBody(shape, fields);
+  async function errorsOf(body: unknown): Promise<unknown> {
+    const response = await post(body);
+    expect(response.status).toBe(400);
+    return response.json();
+  }
+  const named = { name: 'n', slug: 'n', data_type: 'image' };
+
   it('creates a dataset (201) that can be fetched by uid', async () => {
-    const response = await createDataset(validDataset('Fresh'));
+    const response = await post(validDataset('Fresh'));
     expect(response.status).toBe(201);
     const created = await response.json();
     expect(created).toMatchObject({
       name: 'Fresh',
+      slug: 'fresh',
+      data_type: 'image',
+      status: 'created',
+      is_sequence: false,
+      owner_name: 'acme',
       visibility: 'public',
       filters: { split: 'train' },
-      items: [{ weight: 0.5 }, { weight: 1 }],
       item_count: 2,
     });
-    const fetched = await call(ctx.sandbox, `/datasets/${created.uid}/`);
+    const fetched = await call(shaped.sandbox, `/datasets/${created.uid}/`);
     expect(await fetched.json()).toEqual(created);
   });
 
-  it('reports a missing required field', async () => {
-    expect(await errorsOf({ description: 'no name' })).toEqual({
-      detail: { name: ['This field is required.'] },
-    });
+  it('requires name, slug and data_type', async () => {
+    expect(await errorsOf({ description: 'no name' })).toEqual(
+      errors({
+        name: ['This field is required.'],
+        slug: ['This field is required.'],
+        data_type: ['This field is required.'],
+      }),
+    );
   });
 
   it('reports an empty body as missing fields', async () => {
-    const response = await call(ctx.sandbox, '/datasets/', { method: 'POST' });
+    const response = await call(shaped.sandbox, '/datasets/', { method: 'POST' });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ detail: { name: ['This field is required.'] } });
+    expect(Object.keys(fieldsOf(shape, await response.json())).sort()).toEqual([
+      'data_type',
+      'name',
+      'slug',
+    ]);
+  });
+
+  it('reports an invalid slug and an unknown data_type', async () => {
+    expect(await errorsOf({ ...named, slug: 'has spaces', data_type: 'hologram' })).toEqual(
+      errors({
+        slug: ['Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.'],
+        data_type: ['"hologram" is not a valid choice.'],
+      }),
+    );
+  });
+
+  it('refuses a string with a NUL character, as DRF does', async () => {
+    expect(await errorsOf({ ...named, name: 'a\u0000b' })).toEqual(
+      errors({ name: ['Null characters are not allowed.'] }),
+    );
+    expect(
+      await errorsOf({ ...named, filters: { split: 'train' }, description: '\u0000' }),
+    ).toEqual(errors({ description: ['Null characters are not allowed.'] }));
   });
 
   it('reports wrong types with DRF messages', async () => {
-    expect(await errorsOf({ name: 42, items: [{ weight: 'heavy' }] })).toEqual({
-      detail: {
+    expect(await errorsOf({ ...named, name: 42, items: [{ weight: 'heavy' }] })).toEqual(
+      errors({
         name: ['A valid string is required.'],
         items: [{ weight: ['A valid number is required.'] }],
-      },
-    });
+      }),
+    );
+    expect(await errorsOf({ ...named, is_sequence: 'maybe' })).toEqual(
+      errors({ is_sequence: ['Must be a valid boolean.'] }),
+    );
   });
 
   it('reports blank, null and too-long strings', async () => {
-    expect(await errorsOf({ name: '   ' })).toEqual({
-      detail: { name: ['This field may not be blank.'] },
-    });
-    expect(await errorsOf({ name: null })).toEqual({
-      detail: { name: ['This field may not be null.'] },
-    });
-    expect(await errorsOf({ name: 'x'.repeat(101) })).toEqual({
-      detail: { name: ['Ensure this field has no more than 100 characters.'] },
-    });
+    expect(await errorsOf({ ...named, name: '   ' })).toEqual(
+      errors({ name: ['This field may not be blank.'] }),
+    );
+    expect(await errorsOf({ ...named, name: null })).toEqual(
+      errors({ name: ['This field may not be null.'] }),
+    );
+    expect(await errorsOf({ ...named, name: 'x'.repeat(101) })).toEqual(
+      errors({ name: ['Ensure this field has no more than 100 characters.'] }),
+    );
   });
 
   it('reports an invalid choice', async () => {
-    expect(await errorsOf({ name: 'n', visibility: 'secret' })).toEqual({
-      detail: { visibility: ['"secret" is not a valid choice.'] },
-    });
+    expect(await errorsOf({ ...named, visibility: 'secret' })).toEqual(
+      errors({ visibility: ['"secret" is not a valid choice.'] }),
+    );
   });
 
   it('nests the errors of a nested object', async () => {
-    expect(await errorsOf({ name: 'n', filters: { split: 'holdout' } })).toEqual({
-      detail: { filters: { split: ['"holdout" is not a valid choice.'] } },
-    });
-    expect(await errorsOf({ name: 'n', filters: 'train' })).toEqual({
-      detail: {
+    expect(await errorsOf({ ...named, filters: { split: 'holdout' } })).toEqual(
+      errors({ filters: { split: ['"holdout" is not a valid choice.'] } }),
+    );
+    expect(await errorsOf({ ...named, filters: 'train' })).toEqual(
+      errors({
         filters: { non_field_errors: ['Invalid data. Expected a dictionary, but got str.'] },
-      },
-    });
+      }),
+    );
   });
 
   it('aligns list errors with the items by index', async () => {
-    expect(await errorsOf({ name: 'n', items: [{ weight: 0.2 }, { weight: 1.5 }] })).toEqual({
-      detail: { items: [{}, { weight: ['Ensure this value is less than or equal to 1.'] }] },
-    });
-    expect(await errorsOf({ name: 'n', items: [{ weight: -1 }, {}, { weight: 1 }] })).toEqual({
-      detail: {
+    expect(await errorsOf({ ...named, items: [{ weight: 0.2 }, { weight: 1.5 }] })).toEqual(
+      errors({ items: [{}, { weight: ['Ensure this value is less than or equal to 1.'] }] }),
+    );
+    expect(await errorsOf({ ...named, items: [{ weight: -1 }, {}, { weight: 1 }] })).toEqual(
+      errors({
         items: [
           { weight: ['Ensure this value is greater than or equal to 0.'] },
           { weight: ['This field is required.'] },
           {},
         ],
-      },
-    });
-    expect(await errorsOf({ name: 'n', items: 'all' })).toEqual({
-      detail: { items: ['Expected a list of items but got type "str".'] },
-    });
+      }),
+    );
+    expect(await errorsOf({ ...named, items: 'all' })).toEqual(
+      errors({ items: ['Expected a list of items but got type "str".'] }),
+    );
   });
 
   it('reports an object-level rule under non_field_errors', async () => {
-    expect(await errorsOf({ name: 'n', visibility: 'public' })).toEqual({
-      detail: { non_field_errors: ['Public datasets need a description.'] },
-    });
+    expect(await errorsOf({ ...named, visibility: 'public' })).toEqual(
+      errors({ non_field_errors: ['Public datasets need a description.'] }),
+    );
   });
 
   it('reports every field at once', async () => {
-    const body = (await errorsOf({ visibility: 1, filters: { split: 2 } })) as {
-      detail: Record<string, unknown>;
-    };
-    expect(Object.keys(body.detail).sort()).toEqual(['filters', 'name', 'visibility']);
+    const body = await errorsOf({ visibility: 1, filters: { split: 2 } });
+    expect(Object.keys(fieldsOf(shape, body)).sort()).toEqual([
+      'data_type',
+      'filters',
+      'name',
+      'slug',
+      'visibility',
+    ]);
   });
 
   it('rejects a body that is not an object', async () => {
-    expect(await errorsOf([1, 2])).toEqual({
-      detail: { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] },
-    });
+    expect(await errorsOf([1, 2])).toEqual(
+      errors({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] }),
+    );
   });
 
-  it('answers 400 with a string detail for malformed JSON', async () => {
-    const response = await call(ctx.sandbox, '/datasets/', {
+  it('answers 400 with a string detail for malformed JSON, in either shape', async () => {
+    const response = await call(shaped.sandbox, '/datasets/', {
       method: 'POST',
       body: '{"name": "unterminated',
       headers: { 'Content-Type': 'application/json' },
@@ -193,10 +242,12 @@ describe('POST /datasets/', () => {
     expect(typeof body.detail).toBe('string');
     expect(body.detail).toMatch(/^JSON parse error - /);
   });
+});
 
+describe('POST /datasets/ conflicts and media types', () => {
   it('answers 409 duplicate_name for a name the organization already has', async () => {
     expect((await createDataset(validDataset('Twice'))).status).toBe(201);
-    const again = await createDataset(validDataset('twice'));
+    const again = await createDataset({ ...validDataset('twice'), slug: 'twice-2' });
     expect(again.status).toBe(409);
     expect(await again.json()).toEqual({
       detail: 'A dataset with this name already exists.',
@@ -209,6 +260,174 @@ describe('POST /datasets/', () => {
       json: validDataset('Twice'),
     });
     expect(elsewhere.status).toBe(201);
+  });
+
+  it('answers 409 duplicate_slug for a slug the owner already has', async () => {
+    expect((await createDataset(validDataset('Slugged'))).status).toBe(201);
+    const again = await createDataset({ ...validDataset('Other name'), slug: 'slugged' });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toEqual({
+      detail: 'A dataset with this slug already exists.',
+      code: 'duplicate_slug',
+    });
+  });
+
+  it('creates for its own owner only', async () => {
+    const mine = await createDataset({ ...validDataset('Mine'), owner_name: 'acme' });
+    expect(mine.status).toBe(201);
+    const theirs = await createDataset({ ...validDataset('Theirs'), owner_name: 'globex' });
+    expect(theirs.status).toBe(403);
+  });
+
+  it("answers 415 with DRF's message to a body that is not JSON, whatever it contains", async () => {
+    const json = JSON.stringify(validDataset('Not JSON'));
+    const cases: [BodyInit, Record<string, string>, string][] = [
+      [json, { 'Content-Type': 'text/plain' }, 'text/plain'],
+      // fetch's own default for a string body.
+      [json, {}, 'text/plain;charset=UTF-8'],
+      [new URLSearchParams({ name: 'x' }), {}, 'application/x-www-form-urlencoded;charset=UTF-8'],
+      [
+        new Blob([json]),
+        { 'Content-Type': 'application/octet-stream' },
+        'application/octet-stream',
+      ],
+    ];
+    for (const [body, headers, type] of cases) {
+      const response = await call(ctx.sandbox, '/datasets/', { method: 'POST', body, headers });
+      expect(response.status).toBe(415);
+      expect(await response.json()).toEqual({
+        detail: `Unsupported media type "${type}" in request.`,
+      });
+    }
+    const form = new FormData();
+    form.set('name', 'x');
+    const multipart = await call(ctx.sandbox, '/datasets/', { method: 'POST', body: form });
+    expect(multipart.status).toBe(415);
+    expect((await multipart.json()).detail).toMatch(
+      /^Unsupported media type "multipart\/form-data; boundary=/,
+    );
+    const blob = await call(ctx.sandbox, '/datasets/', { method: 'POST', body: new Blob([json]) });
+    expect(await blob.json()).toEqual({ detail: 'Unsupported media type "" in request.' });
+    // Nothing was created.
+    const page = await (await call(ctx.sandbox, '/datasets/?name=Not%20JSON')).json();
+    expect(page.count).toBe(0);
+  });
+
+  it('accepts JSON with a charset, and a PATCH is held to the same rule', async () => {
+    const created = await call(ctx.sandbox, '/datasets/', {
+      method: 'POST',
+      body: JSON.stringify(validDataset('Charset')),
+      headers: { 'Content-Type': 'application/json; charset=utf-8' },
+    });
+    expect(created.status).toBe(201);
+    const { uid } = await created.json();
+    const patch = await call(ctx.sandbox, `/datasets/${uid}/`, {
+      method: 'PATCH',
+      body: '{"visibility": "private"}',
+      headers: { 'Content-Type': 'text/plain' },
+    });
+    expect(patch.status).toBe(415);
+  });
+});
+
+describe('GET /datasets/ filters', () => {
+  it('filters by data_type, status, visibility and name (case-insensitive, in part)', async () => {
+    const all: Page = await (await call(ctx.sandbox, '/datasets/?limit=1000')).json();
+    for (const [query, check] of [
+      ['data_type=video', (d: Record<string, unknown>) => d.data_type === 'video'],
+      ['visibility=public', (d: Record<string, unknown>) => d.visibility === 'public'],
+      ['status=created', (d: Record<string, unknown>) => d.status === 'created'],
+      ['name=STREET', (d: Record<string, unknown>) => String(d.name).includes('Street')],
+    ] as const) {
+      const page: Page = await (await call(ctx.sandbox, `/datasets/?limit=1000&${query}`)).json();
+      const expected = all.results.filter((d) => check(d as unknown as Record<string, unknown>));
+      expect(page.count, query).toBe(expected.length);
+      expect(page.count, query).toBeGreaterThan(0);
+      expect(page.results.map((d) => d.uid)).toEqual(expected.map((d) => d.uid));
+    }
+    const none: Page = await (await call(ctx.sandbox, '/datasets/?status=creating')).json();
+    expect(none.count).toBe(0);
+  });
+
+  it('keeps filters on the next links', async () => {
+    const first: Page = await (
+      await call(ctx.sandbox, '/datasets/?data_type=image&limit=2')
+    ).json();
+    expect(first.next).toContain('data_type=image');
+    const second: Page = await (await call(ctx.sandbox, first.next ?? '')).json();
+    expect(
+      second.results.every((d) => (d as unknown as { data_type: string }).data_type === 'image'),
+    ).toBe(true);
+  });
+
+  it('answers 400 to a choice it does not know, like django-filter', async () => {
+    const response = await call(ctx.sandbox, '/datasets/?data_type=hologram');
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({
+      detail: {
+        data_type: ['Select a valid choice. hologram is not one of the available choices.'],
+      },
+    });
+  });
+});
+
+describe('datasets by owner and slug', () => {
+  const SEQUENCE_DATASET = 'street-scenes-01';
+
+  it('serves the dataset, its items and an item at /datasets/{owner}/{slug}/', async () => {
+    const created = await (await createDataset(validDataset('By slug'))).json();
+    const dataset = await call(ctx.sandbox, '/datasets/acme/by-slug/');
+    expect(await dataset.json()).toEqual(created);
+    const items = await (await call(ctx.sandbox, '/datasets/acme/by-slug/items/?limit=1')).json();
+    expect(items).toMatchObject({ count: 2, previous: null });
+    expect(items.next).toMatch(/\/datasets\/acme\/by-slug\/items\/\?/);
+    const [item] = items.results;
+    expect(item).toMatchObject({
+      dataset: created.uid,
+      dataset_owner_name: 'acme',
+      dataset_slug: 'by-slug',
+      metadata: { weight: 0.5 },
+    });
+    const one = await call(ctx.sandbox, `/datasets/acme/by-slug/items/${item.uid}/`);
+    expect(await one.json()).toEqual(item);
+    expect((await call(ctx.sandbox, '/datasets/acme/by-slug/items/nope/')).status).toBe(404);
+  });
+
+  it("serves a sequence dataset's sequences and its health", async () => {
+    const dataset = await (await call(ctx.sandbox, `/datasets/acme/${SEQUENCE_DATASET}/`)).json();
+    expect(dataset).toMatchObject({ is_sequence: true, data_type: 'video' });
+    const sequences = await (
+      await call(ctx.sandbox, `/datasets/acme/${SEQUENCE_DATASET}/sequences/`)
+    ).json();
+    expect(sequences.count).toBe(2);
+    const [sequence] = sequences.results;
+    const one = await call(
+      ctx.sandbox,
+      `/datasets/acme/${SEQUENCE_DATASET}/sequences/${sequence.uid}/`,
+    );
+    expect(await one.json()).toEqual(sequence);
+    const health = await (
+      await call(ctx.sandbox, `/datasets/acme/${SEQUENCE_DATASET}/health/`)
+    ).json();
+    expect(health).toMatchObject({
+      dataset_uid: dataset.uid,
+      dataset_slug: SEQUENCE_DATASET,
+      dataset_status: 'created',
+      item_count: dataset.item_count,
+      sequence_count: 2,
+      total_frames: 6,
+      ingest_ok: true,
+      issues: [],
+    });
+  });
+
+  it("answers 404 for an unknown owner or slug and 403 for another organization's", async () => {
+    expect((await call(ctx.sandbox, '/datasets/acme/nope/')).status).toBe(404);
+    expect((await call(ctx.sandbox, '/datasets/nobody/street-scenes-01/')).status).toBe(404);
+    const other = await call(ctx.sandbox, '/datasets/acme/street-scenes-01/items/', {
+      key: ctx.sandbox.keys.otherOrg,
+    });
+    expect(other.status).toBe(403);
   });
 });
 
@@ -225,7 +444,11 @@ describe('PATCH and DELETE /datasets/{uid}/', () => {
 
   it('validates a patch (field, object rule against the merged result, duplicate name)', async () => {
     const created = await (
-      await createDataset({ name: 'Private one', visibility: 'private' })
+      await createDataset({
+        ...validDataset('Private one'),
+        description: '',
+        visibility: 'private',
+      })
     ).json();
     const path = `/datasets/${created.uid}/`;
     const bad = await call(ctx.sandbox, path, { method: 'PATCH', json: { name: 7 } });
@@ -238,6 +461,11 @@ describe('PATCH and DELETE /datasets/{uid}/', () => {
     await createDataset(validDataset('Taken'));
     const dup = await call(ctx.sandbox, path, { method: 'PATCH', json: { name: 'Taken' } });
     expect(dup.status).toBe(409);
+    const slug = await call(ctx.sandbox, path, { method: 'PATCH', json: { slug: 'taken' } });
+    expect(await slug.json()).toMatchObject({ code: 'duplicate_slug' });
+    const moved = await call(ctx.sandbox, path, { method: 'PATCH', json: { slug: 'moved' } });
+    expect(await moved.json()).toMatchObject({ uid: created.uid, slug: 'moved' });
+    expect((await call(ctx.sandbox, '/datasets/acme/moved/')).status).toBe(200);
   });
 
   it('deletes with 204, after which the uid is 404', async () => {

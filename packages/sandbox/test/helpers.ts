@@ -77,11 +77,18 @@ export function manualClock(start = Date.parse('2026-03-01T12:00:00Z')) {
   };
 }
 
-/** The dataset body that passes validation. */
+/** The dataset body that passes validation (the slug is made from the name). */
 export const validDataset = (name = 'New dataset') => ({
   name,
+  slug: name.toLowerCase().replace(/[^a-z0-9]+/g, '-'),
+  data_type: 'image',
   description: 'Created by a test.',
   visibility: 'public',
   filters: { split: 'train' },
   items: [{ weight: 0.5 }, { weight: 1 }],
 });
+
+/** The body of a 400 with these field errors, in the shape the `fieldErrors` option picks. */
+export function fieldErrorBody(shape: 'wrapped' | 'root', errors: Record<string, unknown>) {
+  return shape === 'wrapped' ? { detail: errors } : errors;
+}

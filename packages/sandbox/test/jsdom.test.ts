@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import { expect, it } from 'vitest';
-import { call, faultsTaken, useSandbox } from './helpers.js';
+import { call, faultsTaken, useSandbox, validDataset } from './helpers.js';
 
 // The React package's tests run in jsdom, whose AbortController and events replace Node's.
 const ctx = useSandbox();
@@ -8,7 +8,7 @@ const ctx = useSandbox();
 it('serves requests and records a client abort when started from a jsdom test', async () => {
   expect((await call(ctx.sandbox, '/datasets/?limit=1')).status).toBe(200);
   expect(
-    (await call(ctx.sandbox, '/datasets/', { method: 'POST', json: { name: 'j' } })).status,
+    (await call(ctx.sandbox, '/datasets/', { method: 'POST', json: validDataset('j') })).status,
   ).toBe(201);
   ctx.sandbox.injectFault({ type: 'delay', delayMs: 10_000 });
   const controller = new AbortController();

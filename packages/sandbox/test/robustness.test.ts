@@ -105,14 +105,14 @@ describe('bad input never crashes the sandbox', () => {
     const deep = `${'['.repeat(400)}${']'.repeat(400)}`;
     const nested = await call(ctx.sandbox, '/datasets/', {
       method: 'POST',
-      body: `{"name": "n", "items": ${deep}}`,
+      body: `{"name": "n", "slug": "n", "data_type": "image", "items": ${deep}}`,
       headers: { 'Content-Type': 'application/json' },
     });
     expect(nested.status).toBe(400);
     const weird = await call(ctx.sandbox, '/datasets/', {
       method: 'POST',
       // 1e309 parses to Infinity, which is not a valid number.
-      body: '{"name": "n", "items": [{"weight": 1e309}, {"weight": "0.5"}, null, 3]}',
+      body: '{"name": "n", "slug": "n", "data_type": "image", "items": [{"weight": 1e309}, {"weight": "0.5"}, null, 3]}',
       headers: { 'Content-Type': 'application/json' },
     });
     expect(await weird.json()).toEqual({

@@ -12,9 +12,13 @@ import { clientIp, detail } from '../responses.js';
 
 type Limits = Exclude<ResolvedOptions['rateLimit'], false>;
 
+/** Paths with a budget of their own, as DRF's scoped throttles give them (docs/avala-api.md). */
+const INFERENCE_PATH = /^\/api\/v1\/inference\//;
+
 /**
- * Per-key rate limiting (per IP without a key): a sliding window plus a burst window.
- * Refused requests answer 429 with `Retry-After` and DRF's message, and are not counted.
+ * Per-key rate limiting (per IP without a key): a sliding window plus a burst window, and
+ * the inference endpoints' own window. Refused requests answer 429 with `Retry-After` and
+ * DRF's message, and are not counted.
  */
 export function throttle(
   limiter: SlidingWindowLimiter,
@@ -23,7 +27,7 @@ export function throttle(
   return async (c, next) => {
     if (limits === false) return next();
     const caller = c.get('caller');
-    const decision = limiter.hit(bucketOf(caller), ruleFor(caller, limits));
+    const decision = limiter.hit(bucketOf(caller, c.req.path), ruleFor(caller, limits, c.req.path));
     c.set('rateLimit', decision);
     if (decision.allowed) return next();
     const seconds = toRetryAfterSeconds(decision.retryAfterMs ?? 0);
@@ -60,14 +64,18 @@ function peek(
   const record = findKey(c.req.header('X-Avala-Api-Key')?.trim() ?? '');
   const caller: Caller =
     record && !record.revoked ? { kind: 'key', record } : { kind: 'anonymous', ip: clientIp(c) };
-  return limiter.peek(bucketOf(caller), ruleFor(caller, limits));
+  return limiter.peek(bucketOf(caller, c.req.path), ruleFor(caller, limits, c.req.path));
 }
 
-function bucketOf(caller: Caller): string {
-  return caller.kind === 'key' ? `key:${caller.record.key}` : `ip:${caller.ip}`;
+function bucketOf(caller: Caller, path: string): string {
+  if (caller.kind === 'anonymous') return `ip:${caller.ip}`;
+  return INFERENCE_PATH.test(path) ? `inference:${caller.record.key}` : `key:${caller.record.key}`;
 }
 
-function ruleFor(caller: Caller, limits: Limits): RateLimitRule {
+function ruleFor(caller: Caller, limits: Limits, path: string): RateLimitRule {
+  if (caller.kind === 'key' && INFERENCE_PATH.test(path)) {
+    return { limit: limits.inferenceLimit, windowMs: limits.windowMs };
+  }
   return {
     limit: caller.kind === 'key' ? limits.limit : limits.anonymousLimit,
     windowMs: limits.windowMs,

@@ -16,31 +16,35 @@ import { type ExportJob, exportStatus } from '../store.js';
 import { choice, string, validate } from '../validation.js';
 
 const exportFields = {
-  dataset: string({ required: true }),
+  dataset: string(),
+  project: string(),
   format: choice(['coco', 'yolo', 'avala-json']),
 };
 
 /**
- * `/exports/`: list, create, get, cancel. Jobs finish by themselves after
- * `exportDurationMs`. A key may have `maxRunningExports` (5) jobs pending or running; one
- * more answers 429 until the oldest finishes.
+ * `/exports/`: list, create (from a dataset or a project), get. Jobs end by themselves after
+ * `exportDurationMs`: `exported` with a `download_url`, or `failed` when there was nothing
+ * to export (an empty dataset) (docs/avala-api.md). A key may have `maxRunningExports` (5)
+ * jobs pending or running; one more answers 429 until the oldest ends.
  */
 export function exportRoutes({ store, options }: SandboxState): Hono<SandboxEnv> {
   const app = new Hono<SandboxEnv>();
   const statusOf = (job: ExportJob) => exportStatus(job, options.now(), options.exportDurationMs);
   const serialize = (job: ExportJob, origin: string) => {
     const status = statusOf(job);
-    const finishedAt = job.createdAt + options.exportDurationMs;
+    const ended = status === 'exported' || status === 'failed';
+    const iso = (ms: number) => new Date(ms).toISOString();
     return {
       uid: job.uid,
       dataset: job.dataset,
+      project: job.project,
       format: job.format,
       status,
-      created_at: new Date(job.createdAt).toISOString(),
-      finished_at: status === 'finished' ? new Date(finishedAt).toISOString() : null,
-      cancelled_at: job.cancelledAt === null ? null : new Date(job.cancelledAt).toISOString(),
       download_url:
-        status === 'finished' ? `${origin}/__sandbox/files/exports/${job.uid}.json` : null,
+        status === 'exported' ? `${origin}/__sandbox/files/exports/${job.uid}.json` : null,
+      error_message: status === 'failed' ? job.failure : null,
+      created_at: iso(job.createdAt),
+      updated_at: iso(ended ? job.createdAt + options.exportDurationMs : job.createdAt),
     };
   };
 
@@ -73,13 +77,37 @@ export function exportRoutes({ store, options }: SandboxState): Hono<SandboxEnv>
     if (!body.ok) return body.response;
     const result = validate(exportFields, body.data);
     if (!result.ok) return validationFailed(c, result.errors);
-    const { dataset = '', format = 'coco' } = result.value;
-    // DRF's related-field message: another organization's dataset does not exist for this key.
-    const target = store.getDataset(dataset);
-    if (!target || target.organization !== record.organization) {
-      return validationFailed(c, { dataset: [`Invalid pk "${dataset}" - object does not exist.`] });
+    const { dataset, project, format = 'coco' } = result.value;
+    if ((dataset === undefined) === (project === undefined)) {
+      return validationFailed(c, {
+        non_field_errors: ['Provide either a dataset or a project to export.'],
+      });
     }
-    const job = store.createExport(record.organization, record.key, dataset, format);
+    // DRF's related-field message: another organization's object does not exist for this key.
+    const missing = (field: 'dataset' | 'project', pk: string) =>
+      validationFailed(c, { [field]: [`Invalid pk "${pk}" - object does not exist.`] });
+    let source: string | null;
+    if (dataset !== undefined) {
+      const target = store.getDataset(dataset);
+      if (!target || target.organization !== record.organization)
+        return missing('dataset', dataset);
+      source = target.uid;
+    } else {
+      const target = project === undefined ? undefined : store.getProject(project);
+      if (!target || target.organization !== record.organization) {
+        return missing('project', project ?? '');
+      }
+      source = target.dataset;
+    }
+    const items = source === null ? 0 : (store.getDataset(source)?.item_count ?? 0);
+    const job = store.createExport({
+      organization: record.organization,
+      key: record.key,
+      dataset: dataset ?? null,
+      project: project ?? null,
+      format,
+      failure: items === 0 ? 'There are no items to export.' : null,
+    });
     return c.json(serialize(job, new URL(c.req.url).origin), 201);
   });
 
@@ -87,21 +115,6 @@ export function exportRoutes({ store, options }: SandboxState): Hono<SandboxEnv>
     const job = store.getExport(c.req.param('uid'));
     if (!job) return notFound(c);
     if (job.organization !== keyOf(c).organization) return permissionDenied(c);
-    return c.json(serialize(job, new URL(c.req.url).origin));
-  });
-
-  app.post('/exports/:uid/cancel/', (c) => {
-    const job = store.getExport(c.req.param('uid'));
-    if (!job) return notFound(c);
-    if (job.organization !== keyOf(c).organization) return permissionDenied(c);
-    const status = statusOf(job);
-    if (status === 'finished') {
-      return detail(c, 409, 'This export has already finished.', { code: 'export_finished' });
-    }
-    if (status === 'cancelled') {
-      return detail(c, 409, 'This export was already cancelled.', { code: 'export_cancelled' });
-    }
-    store.cancelExport(job);
     return c.json(serialize(job, new URL(c.req.url).origin));
   });
 
