@@ -28,6 +28,19 @@ export default defineConfig({
       },
       {
         ...sourceConditions,
+        // Real HTTP on loopback against the sandbox and a redis-server each file starts; files
+        // run one at a time because their timing assertions share two cores.
+        test: {
+          name: 'proxy',
+          root: 'packages/proxy',
+          environment: 'node',
+          fileParallelism: false,
+          testTimeout: 30_000,
+          hookTimeout: 20_000,
+        },
+      },
+      {
+        ...sourceConditions,
         test: {
           name: 'core',
           root: 'packages/core',

@@ -1,0 +1,169 @@
+import { type Context, Hono } from 'hono';
+import type { BudgetSnapshot, BudgetStore } from './budget/budget.js';
+import { waitForBudget } from './budget/wait.js';
+import { hashId } from './hash.js';
+import type { ResolvedOptions } from './options.js';
+import { writeRateLimit } from './rate-limit-headers.js';
+import { detail, storeUnavailable, throttled } from './responses.js';
+import { checkTarget } from './target.js';
+import type { RedisStatus } from './types.js';
+import { callUpstream } from './upstream.js';
+
+/** What the routes share: the options, the budget store, and the last budget seen. */
+export interface ProxyContext {
+  options: ResolvedOptions;
+  store: BudgetStore;
+  redisStatus: () => RedisStatus;
+}
+
+interface ProxyEnv {
+  Bindings: { incoming?: { url?: string } } | undefined;
+  Variables: {
+    /** The checked path and query under `/api/v1/`. */
+    pathAndQuery: string;
+    path: string;
+    callerId: string;
+  };
+}
+
+type Ctx = Context<ProxyEnv>;
+
+/**
+ * The proxy's routes, with the checks in the order they must run: the target is checked
+ * before anything else reads it, the caller is admitted before any budget is spent, and the
+ * body is measured before anything is forwarded (docs/security.md).
+ */
+export function createApp(context: ProxyContext): Hono<ProxyEnv> {
+  const { options, store } = context;
+  const app = new Hono<ProxyEnv>();
+  let lastSnapshot: BudgetSnapshot | undefined;
+
+  // Every answer carries the shared budget as last seen, so browsers' governors see it.
+  app.use('*', async (c, next) => {
+    const started = Date.now();
+    await next();
+    if (lastSnapshot && !c.res.headers.has('X-RateLimit-Limit')) {
+      writeRateLimit(c.res.headers, lastSnapshot);
+    }
+    // Method, checked path and status only: no query, no header, so no secret can reach a log.
+    options.log(
+      `${c.req.method} ${c.get('path') ?? '-'} ${c.res.status} ${Date.now() - started}ms`,
+    );
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true, redis: context.redisStatus() }));
+
+  app.all('/api/v1/*', refuseAbnormalTarget, admitCaller, async (c) => {
+    const { method } = c.req;
+    if (!options.allow({ method, path: c.get('path').slice('/api/v1'.length) })) {
+      return detail(403, `This gateway does not allow ${method} ${c.get('path')}.`);
+    }
+    const body = await readBody(c, options.maxBodyBytes);
+    if (body instanceof Response) return body;
+
+    const apiKey = await options.apiKey();
+    const keyId = hashId(apiKey);
+    let decision: Awaited<ReturnType<typeof waitForBudget>>;
+    try {
+      decision = await waitForBudget(
+        store,
+        keyId,
+        c.get('callerId'),
+        options.maxWaitMs,
+        c.req.raw.signal,
+      );
+    } catch (error) {
+      options.log(`budget: store unavailable (${(error as Error).message})`);
+      return storeUnavailable();
+    }
+    lastSnapshot = decision.snapshot;
+    if (!decision.granted) return throttled(decision.retryAfterMs, decision.snapshot);
+
+    const response = await callUpstream(options, store, {
+      method,
+      pathAndQuery: c.get('pathAndQuery'),
+      headers: c.req.raw.headers,
+      body,
+      apiKey,
+      keyId,
+      sentAtMs: decision.nowMs,
+      snapshot: decision.snapshot,
+      signal: c.req.raw.signal,
+      publicOrigin: new URL(c.req.url).origin,
+    });
+    return response;
+  });
+
+  // Unknown paths are answered here, never forwarded; a raw target that would normalise into
+  // `/api/v1/` (or out of it) is refused rather than routed.
+  app.all('*', refuseAbnormalTarget, () => detail(404, 'Not found.'));
+
+  app.onError((error) => {
+    options.log(`error: ${(error as Error).message}`);
+    return detail(500, 'The gateway failed to handle the request.');
+  });
+
+  async function refuseAbnormalTarget(c: Ctx, next: () => Promise<void>) {
+    const raw = c.env?.incoming?.url;
+    const check = checkTarget(
+      typeof raw === 'string' ? raw : undefined,
+      new URL(c.req.url),
+      c.req.header('host'),
+      options.allowedHosts,
+    );
+    if (!check.ok) return detail(check.status, check.reason);
+    c.set('path', check.path);
+    c.set('pathAndQuery', `${check.path}${check.search}`);
+    await next();
+  }
+
+  async function admitCaller(c: Ctx, next: () => Promise<void>) {
+    let verdict: boolean | string;
+    try {
+      verdict = await options.authorize(c.req.raw);
+    } catch {
+      verdict = false;
+    }
+    if (verdict === false || verdict === '') {
+      return detail(401, 'Authentication credentials were not provided or are not valid.');
+    }
+    // Caller ids may be personal (an email): the store sees only their hash.
+    c.set('callerId', verdict === true ? 'anonymous' : hashId(verdict));
+    await next();
+  }
+
+  return app;
+}
+
+/** The request body, read whole up to the limit: a 413 is decided before anything is sent. */
+async function readBody(
+  c: Ctx,
+  maxBytes: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined | Response> {
+  const tooLarge = () => detail(413, `Request body is larger than ${maxBytes} bytes.`);
+  const declared = c.req.header('content-length');
+  if (declared !== undefined && Number(declared) > maxBytes) return tooLarge();
+  const stream = c.req.raw.body;
+  if (!stream) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return tooLarge();
+    }
+    chunks.push(value);
+  }
+  if (size === 0 && (c.req.method === 'GET' || c.req.method === 'HEAD')) return undefined;
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

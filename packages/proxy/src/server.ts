@@ -1,0 +1,47 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { createAvalaProxy } from './proxy.js';
+import type { RunningProxy, StartProxyOptions } from './types.js';
+
+/**
+ * Starts the gateway on Node and resolves once it listens. The raw request target reaches
+ * the checks (see `createAvalaProxy`), so `..` is refused before any URL parser resolves it.
+ *
+ * @example
+ * const running = await startProxy({ apiKey, redis: 'redis://127.0.0.1:6379', open: true, port: 0 });
+ * const avala = createAvalaClient({ baseUrl: `${running.url}/api/v1` });
+ */
+export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
+  const { port = 8788, host = '127.0.0.1', ...proxyOptions } = options;
+  const proxy = createAvalaProxy(proxyOptions);
+  let server: Server;
+  try {
+    server = await new Promise<Server>((resolve, reject) => {
+      const listening = serve(
+        { fetch: proxy.fetch, port, hostname: host, overrideGlobalObjects: false },
+        () => resolve(listening as Server),
+      ) as Server;
+      listening.once('error', reject);
+    });
+  } catch (error) {
+    await proxy.close();
+    throw error;
+  }
+  const { port: actualPort } = server.address() as AddressInfo;
+  const urlHost =
+    host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  let closed: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${actualPort}`,
+    proxy,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // Keep-alive sockets would hold `close` open until they time out.
+        server.closeAllConnections();
+      }).then(() => proxy.close());
+      return closed;
+    },
+  };
+}
