@@ -3,6 +3,7 @@
  * server, admits the app's own callers and keeps one key's budget across every instance on
  * Redis.
  */
+export { nodeHandler } from './node.js';
 export { createAvalaProxy } from './proxy.js';
 export { startProxy } from './server.js';
 export type {

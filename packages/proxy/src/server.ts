@@ -1,12 +1,12 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
+import { nodeHandler } from './node.js';
 import { createAvalaProxy } from './proxy.js';
 import type { RunningProxy, StartProxyOptions } from './types.js';
 
 /**
  * Starts the gateway on Node and resolves once it listens. The raw request target reaches
- * the checks (see `createAvalaProxy`), so `..` is refused before any URL parser resolves it.
+ * the checks (see `nodeHandler`), so `..` is refused before any URL parser resolves it.
  *
  * @example
  * const running = await startProxy({ apiKey, redis: 'redis://127.0.0.1:6379', open: true, port: 0 });
@@ -15,14 +15,14 @@ import type { RunningProxy, StartProxyOptions } from './types.js';
 export async function startProxy(options: StartProxyOptions): Promise<RunningProxy> {
   const { port = 8788, host = '127.0.0.1', ...proxyOptions } = options;
   const proxy = createAvalaProxy(proxyOptions);
-  let server: Server;
+  const server = createServer(nodeHandler(proxy));
   try {
-    server = await new Promise<Server>((resolve, reject) => {
-      const listening = serve(
-        { fetch: proxy.fetch, port, hostname: host, overrideGlobalObjects: false },
-        () => resolve(listening as Server),
-      ) as Server;
-      listening.once('error', reject);
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
   } catch (error) {
     await proxy.close();
