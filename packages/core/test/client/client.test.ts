@@ -22,7 +22,13 @@ describe('JSON in and out', () => {
     const { client } = clientFor(sandbox);
 
     const created = await client.post('/datasets/', {
-      json: { name: 'Cats', visibility: 'public', description: 'Cats on sofas' },
+      json: {
+        name: 'Cats',
+        slug: 'cats',
+        data_type: 'image',
+        visibility: 'public',
+        description: 'Cats on sofas',
+      },
       schema: Dataset,
     });
 
@@ -116,7 +122,9 @@ describe('JSON in and out', () => {
   it('resolves a 204 to undefined', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);
-    const created = await client.post<{ uid: string }>('/datasets/', { json: { name: 'Doomed' } });
+    const created = await client.post<{ uid: string }>('/datasets/', {
+      json: { name: 'Doomed', slug: 'doomed', data_type: 'image' },
+    });
 
     await expect(client.delete(['datasets', created.uid])).resolves.toBeUndefined();
     expect(statuses(sandbox)).toEqual([201, 204]);
@@ -125,10 +133,10 @@ describe('JSON in and out', () => {
   it('classifies an API error (409 with the DRF body) and emits one error event', async () => {
     const sandbox = await sandboxFor();
     const { client, events } = clientFor(sandbox);
-    await client.post('/datasets/', { json: { name: 'Twice' } });
+    await client.post('/datasets/', { json: { name: 'Twice', slug: 'twice', data_type: 'image' } });
 
     const error = (await failureOf(
-      client.post('/datasets/', { json: { name: 'Twice' } }),
+      client.post('/datasets/', { json: { name: 'Twice', slug: 'twice-2', data_type: 'image' } }),
     )) as AvalaError;
 
     expect(error).toMatchObject({ kind: 'conflict', status: 409, method: 'POST', attempts: 1 });

@@ -7,7 +7,10 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-const newDataset = () => ({ name: `ds ${Math.random().toString(36).slice(2)}` });
+const newDataset = () => {
+  const id = Math.random().toString(36).slice(2);
+  return { name: `ds ${id}`, slug: `ds-${id}`, data_type: 'image' };
+};
 
 describe('retries through ky (docs/retry-rule.md)', () => {
   it('retries a GET after 500 twice then succeeds', async () => {

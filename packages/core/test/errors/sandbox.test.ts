@@ -52,6 +52,8 @@ describe('errorFromResponse against the sandbox', () => {
     const error = await fail('/datasets/', {
       method: 'POST',
       json: {
+        slug: 'no-name',
+        data_type: 'image',
         visibility: 'secret-ish',
         filters: { split: 'holdout' },
         items: [{ weight: 0.5 }, { weight: 7 }],
@@ -71,10 +73,39 @@ describe('errorFromResponse against the sandbox', () => {
     expect(error.transient).toBe(false);
   });
 
+  it("400: the same field errors in DRF's root shape (a sandbox with fieldErrors: 'root')", async () => {
+    const root = await startSandbox({ port: 0, fieldErrors: 'root' });
+    try {
+      const response = await fetch(`${root.apiUrl}/datasets/`, {
+        method: 'POST',
+        headers: { 'X-Avala-Api-Key': root.keys.admin, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          filters: { split: 'holdout' },
+          items: [{ weight: 0.5 }, { weight: 7 }],
+        }),
+      });
+      expect(await response.clone().json()).not.toHaveProperty('detail');
+      const error = await errorFromResponse(response, { method: 'POST' });
+      expect(error.kind).toBe('bad_request');
+      expect(Object.keys(error.fieldErrors).sort()).toEqual(
+        ['data_type', 'filters.split', 'items.1.weight', 'name', 'slug'].sort(),
+      );
+      expect(error.message).toContain('items.1.weight: ');
+    } finally {
+      await root.close();
+    }
+  });
+
   it('400: an object-level rule arrives as nonFieldErrors', async () => {
     const error = await fail('/datasets/', {
       method: 'POST',
-      json: { name: 'Public without description', visibility: 'public', description: '' },
+      json: {
+        name: 'Public without description',
+        slug: 'public-without-description',
+        data_type: 'image',
+        visibility: 'public',
+        description: '',
+      },
     });
     expect(error.kind).toBe('bad_request');
     expect(error.nonFieldErrors).toEqual(['Public datasets need a description.']);
@@ -115,7 +146,7 @@ describe('errorFromResponse against the sandbox', () => {
 
   it('403 with code and docUrl: a plan-gated feature', async () => {
     const { results } = await get<{ results: { uid: string; auto_label_available: boolean }[] }>(
-      '/projects/',
+      '/users/me/projects/',
     );
     const gated = results.find((project) => !project.auto_label_available);
     expect(gated).toBeDefined();
@@ -142,16 +173,23 @@ describe('errorFromResponse against the sandbox', () => {
 
   it('409: a duplicate name', async () => {
     const { results } = await get<{ results: { name: string }[] }>('/datasets/');
-    const error = await fail('/datasets/', { method: 'POST', json: { name: results[0]?.name } });
+    const error = await fail('/datasets/', {
+      method: 'POST',
+      json: { name: results[0]?.name, slug: 'a-new-slug', data_type: 'image' },
+    });
     expect(error.kind).toBe('conflict');
     expect(error.code).toBe('duplicate_name');
     expect(error.message).toBe('A dataset with this name already exists.');
   });
 
   it('413: an upload over the size limit', async () => {
-    const error = await fail('/uploads/', {
+    const error = await fail('/datasets/manual-upload/file-upload-url/', {
       method: 'POST',
-      json: { filename: 'huge.bin', size: 10 * 1024 * 1024 * 1024 },
+      json: {
+        dataset_name: 'Huge',
+        file_path_in_dataset: 'huge.bin',
+        content_length: 10 * 1024 * 1024 * 1024,
+      },
     });
     expect(error.kind).toBe('payload_too_large');
     expect(error.code).toBe('file_too_large');
