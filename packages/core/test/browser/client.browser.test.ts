@@ -12,8 +12,8 @@ describe('CORS from a page to the API', () => {
   it('sends the key cross-origin after a preflight and reads the exposed rate-limit headers', async () => {
     const { client, events } = clientFor();
 
-    // No other test calls /projects/, so Chromium has no cached preflight for it.
-    const page = await client.get<{ results: unknown[] }>('/projects/');
+    // No other test calls /users/me/projects/, so Chromium has no cached preflight for it.
+    const page = await client.get<{ results: unknown[] }>('/users/me/projects/');
 
     expect(page.results.length).toBeGreaterThan(0);
     const log = await sandboxLog(sandbox, { preflights: true });
@@ -50,7 +50,12 @@ describe('failures classified in the browser', () => {
 
     const error = (await failureOf(
       client.post('/datasets/', {
-        json: { visibility: 'everyone', filters: { split: 'holdout' } },
+        json: {
+          slug: 'no-name',
+          data_type: 'image',
+          visibility: 'everyone',
+          filters: { split: 'holdout' },
+        },
       }),
     )) as AvalaError;
 
