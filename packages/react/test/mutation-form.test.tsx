@@ -15,14 +15,21 @@ interface Dataset {
 
 interface NewDataset {
   name: string;
+  slug: string;
+  data_type: string;
   visibility: string;
   description: string;
   filters: { split: string };
   items: { weight: number }[];
 }
 
+/** The fields Avala requires to create a dataset. */
+type NewDatasetFields = Pick<NewDataset, 'name' | 'slug' | 'data_type'>;
+
 const valid: NewDataset = {
   name: 'Street scenes',
+  slug: 'street-scenes',
+  data_type: 'image',
   visibility: 'private',
   description: '',
   filters: { split: 'train' },
@@ -121,7 +128,7 @@ describe('a form on useAvalaMutation + applyFieldErrors', () => {
   });
 
   it('maps a 409 duplicate name to the name field', async () => {
-    await client.post('/datasets/', { json: { name: 'Taken' } });
+    await client.post('/datasets/', { json: { name: 'Taken', slug: 'taken', data_type: 'image' } });
     sandbox.clearLog();
     renderForm({ ...valid, name: 'Taken' });
     expect((await screen.findByText('A dataset with this name already exists.')).id).toBe(
@@ -140,10 +147,10 @@ describe('useAvalaMutation retries (docs/retry-rule.md)', () => {
   it('does not repeat a POST after a 500: it may have been applied', async () => {
     sandbox.injectFault({ type: 'status', status: 500, method: 'POST', path: '/datasets/' });
     const { result } = renderHook(
-      () => useAvalaMutation<Dataset, { name: string }>({ method: 'POST', path: '/datasets/' }),
+      () => useAvalaMutation<Dataset, NewDatasetFields>({ method: 'POST', path: '/datasets/' }),
       { wrapper: providerWrapper({ client, queryClient }) },
     );
-    result.current.mutate({ name: 'Once' });
+    result.current.mutate({ name: 'Once', slug: 'once', data_type: 'image' });
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(result.current.error?.kind).toBe('server_error');
     expect(requestsTo(sandbox, '/datasets/')).toHaveLength(1);
@@ -152,16 +159,18 @@ describe('useAvalaMutation retries (docs/retry-rule.md)', () => {
   it('repeats a POST after a 503: the server refused it before doing anything', async () => {
     sandbox.injectFault({ type: 'status', status: 503, method: 'POST', path: '/datasets/' });
     const { result } = renderHook(
-      () => useAvalaMutation<Dataset, { name: string }>({ method: 'POST', path: '/datasets/' }),
+      () => useAvalaMutation<Dataset, NewDatasetFields>({ method: 'POST', path: '/datasets/' }),
       { wrapper: providerWrapper({ client, queryClient }) },
     );
-    result.current.mutate({ name: 'Twice' });
+    result.current.mutate({ name: 'Twice', slug: 'twice', data_type: 'image' });
     await waitFor(() => expect(result.current.isSuccess).toBe(true));
     expect(requestsTo(sandbox, '/datasets/').map((entry) => entry.status)).toEqual([503, 201]);
   });
 
   it('repeats an idempotent PATCH after 500s up to the limit', async () => {
-    const { uid } = await client.post<Dataset>('/datasets/', { json: { name: 'Patch me' } });
+    const { uid } = await client.post<Dataset>('/datasets/', {
+      json: { name: 'Patch me', slug: 'patch-me', data_type: 'image' },
+    });
     sandbox.clearLog();
     sandbox.injectFault({
       type: 'status',
@@ -187,7 +196,9 @@ describe('useAvalaMutation retries (docs/retry-rule.md)', () => {
   });
 
   it('sends DELETE without a body and reaches the path built from the variables', async () => {
-    const { uid } = await client.post<Dataset>('/datasets/', { json: { name: 'Delete me' } });
+    const { uid } = await client.post<Dataset>('/datasets/', {
+      json: { name: 'Delete me', slug: 'delete-me', data_type: 'image' },
+    });
     const { result } = renderHook(
       () => useAvalaMutation<unknown, string>({ method: 'DELETE', path: (id) => ['datasets', id] }),
       { wrapper: providerWrapper({ client, queryClient }) },
