@@ -3,6 +3,7 @@
  * bodies, status codes, rate-limit headers, maintenance and injected faults), so the
  * demo and every test run without an Avala key.
  */
+export { AVALA_ENDPOINTS, type AvalaEndpoint, findEndpoint, honoPath } from './contract.js';
 export { startSandbox } from './server.js';
 export type {
   Sandbox,
