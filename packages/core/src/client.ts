@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from 'ky';
 import { createEngine } from './core/engine.js';
 import { normalizeClientOptions } from './core/options.js';
-import { pageSchema } from './core/pagination.js';
+import { pageSchema, resolvePageLink, withAbsoluteLinks } from './core/pagination.js';
 import { createInvalidResponseError } from './errors/create.js';
 import { createRetryCallbacks } from './retry/decide.js';
 import type {
@@ -37,17 +37,19 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     (path: AvalaPath, callOptions: AnyRequestOptions = {}): Promise<never> =>
       engine.send({ method, path, options: callOptions }) as Promise<never>;
 
-  const page = (pathOrUrl: AvalaPath, pageOptions: AnyPaginateOptions = {}) => {
+  const page = async (pathOrUrl: AvalaPath, pageOptions: AnyPaginateOptions = {}) => {
     const { limit, schema, ...rest } = pageOptions;
     // A `next`/`previous` link is followed as given: its query already holds the cursor.
     const isLink = typeof pathOrUrl === 'string' && hasScheme(pathOrUrl);
-    return engine.send({
+    const url = resolvePath(pathOrUrl, normalized.base);
+    const body = (await engine.send({
       method: 'GET',
       path: pathOrUrl,
       options: isLink ? { ...rest, searchParams: undefined } : rest,
       schema: pageSchema(schema),
       searchParams: isLink || limit === undefined ? undefined : { limit },
-    }) as Promise<Page<never>>;
+    })) as Page<never>;
+    return withAbsoluteLinks(body, url);
   };
 
   async function* paginate(path: AvalaPath, pageOptions: AnyPaginateOptions = {}) {
@@ -59,7 +61,7 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
       if (!current.next) return;
       // Relative links resolve against the page they came from; `page` then refuses any
       // link that leaves the base origin or path, before anything is sent.
-      const next = new URL(current.next, url).href;
+      const next = resolvePageLink(current.next, url);
       if (seen.has(next) || next === url) {
         throw createInvalidResponseError({
           status: 200,
@@ -86,7 +88,8 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     },
     subscribe: (listener) => engine.events.subscribe(listener),
     retryPolicy: normalized.retry,
-    retryCallbacks: (retryCall) => createRetryCallbacks(normalized.retry, retryCall, engine.budget),
+    retryCallbacks: (retryCall = {}) =>
+      createRetryCallbacks(normalized.retry, retryCall, engine.budget),
     baseUrl: normalized.base.href,
     dispose: () => engine.dispose(),
   };

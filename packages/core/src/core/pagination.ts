@@ -1,5 +1,6 @@
 import type { StandardSchemaV1, StandardSchemaV1Issue } from 'ky';
 import type { Page } from '../types/client.js';
+import { UnsafeUrlError } from '../utils/url.js';
 
 type PageResult = Awaited<
   ReturnType<StandardSchemaV1<unknown, Page<unknown>>['~standard']['validate']>
@@ -66,4 +67,35 @@ async function validatePage(
   };
   if (typeof page.count === 'number') out.count = page.count;
   return { value: out };
+}
+
+/**
+ * A `next`/`previous` link as an absolute URL: relative links resolve against the page they
+ * came from (docs/avala-api.md: follow `next` as given). Following it goes through the same
+ * check as any path — on the base origin, inside the base path, after parsing — so only a
+ * link that does not parse at all is refused here, with `UnsafeUrlError` like every refusal.
+ */
+export function resolvePageLink(link: string, pageUrl: string): string {
+  try {
+    return new URL(link, pageUrl).href;
+  } catch {
+    throw new UnsafeUrlError('invalid_url', 'refused a pagination link that does not parse');
+  }
+}
+
+/**
+ * `page` with its `next`/`previous` links made absolute against the URL it was fetched from,
+ * so `client.page(page.next)` (and an infinite query's next page) requests what the API meant.
+ * A link that does not parse is left as it is: following it is refused then.
+ */
+export function withAbsoluteLinks<T>(page: Page<T>, pageUrl: string): Page<T> {
+  const absolute = (link: string | null) => {
+    if (link === null) return null;
+    try {
+      return resolvePageLink(link, pageUrl);
+    } catch {
+      return link;
+    }
+  };
+  return { ...page, next: absolute(page.next), previous: absolute(page.previous) };
 }

@@ -1,5 +1,12 @@
 import type { AvalaPath } from '../types/client.js';
-import { assertInsideBase, type BaseUrl, hasScheme, UnsafeUrlError } from './url.js';
+import {
+  assertInsideBase,
+  type BaseUrl,
+  hasLoneSurrogate,
+  hasScheme,
+  parseInsideBase,
+  UnsafeUrlError,
+} from './url.js';
 
 // C0 controls and DEL: URL parsers strip tabs/newlines and choke on the rest, so a path that
 // holds them means something other than it shows.
@@ -12,6 +19,18 @@ function hasControlCharacter(text: string): boolean {
 }
 // `.` and `..` in any case mix of percent-encoding: the WHATWG URL parser resolves `%2e%2e` too.
 const dotSegment = /^(?:\.|%2e){1,2}$/i;
+// A string path's segment as the parser will see it: it strips trailing spaces from the whole
+// input before resolving dot segments, so `%2e%2e ` climbs out of the base like `..`.
+const dotSegmentBeforeSpaces = /^(?:\.|%2e){1,2} *$/i;
+
+function refuseLoneSurrogate(text: string): void {
+  if (hasLoneSurrogate(text)) {
+    throw new UnsafeUrlError(
+      'invalid_url',
+      'refused a path with a lone surrogate: it is not Unicode text and cannot be encoded',
+    );
+  }
+}
 
 /**
  * Encodes one path segment built from caller data (an id, a name). `/`, `?`, `#`, `\` and
@@ -26,6 +45,8 @@ export function encodeSegment(value: string | number): string {
   if (dotSegment.test(text)) {
     throw new UnsafeUrlError('traversal', `refused the path segment ${JSON.stringify(text)}`);
   }
+  // `encodeURIComponent` would throw a `URIError`; every refusal is an `UnsafeUrlError`.
+  refuseLoneSurrogate(text);
   return encodeURIComponent(text);
 }
 
@@ -46,6 +67,7 @@ export function path(strings: TemplateStringsArray, ...values: (string | number)
  * Refuses, before anything is sent: control characters, backslashes, `//`, `.`/`..` segments.
  */
 export function assertSafePath(value: string): string {
+  refuseLoneSurrogate(value);
   if (hasControlCharacter(value)) {
     throw new UnsafeUrlError('control_character', 'refused a path with a control character');
   }
@@ -62,7 +84,7 @@ export function assertSafePath(value: string): string {
     if (segment === '' && index !== segments.length - 1) {
       throw new UnsafeUrlError('empty_segment', `refused ${JSON.stringify(pathPart)}: it has "//"`);
     }
-    if (dotSegment.test(segment)) {
+    if (dotSegmentBeforeSpaces.test(segment)) {
       throw new UnsafeUrlError('traversal', `refused ${JSON.stringify(pathPart)}: it has "."/".."`);
     }
   });
@@ -72,12 +94,15 @@ export function assertSafePath(value: string): string {
 /**
  * Turns an {@link AvalaPath} into the absolute URL to request: segments are encoded one by
  * one and joined with a trailing slash (as Avala's paths end); strings are checked by
- * {@link assertSafePath}; absolute URLs must be on the base origin, inside the base path.
+ * {@link assertSafePath}. Whatever the form, the result is then checked as the URL parser
+ * reads it (docs/security.md): on the base origin, inside the base path and — for paths
+ * relative to the base — with every segment written still there, so nothing the parser
+ * strips or resolves can move the request (and its key) elsewhere.
  */
 export function resolvePath(input: AvalaPath, base: BaseUrl): string {
   if (typeof input !== 'string') {
-    if (input.length === 0) return `${base.href}/`;
-    return `${base.href}/${input.map(encodeSegment).join('/')}/`;
+    if (input.length === 0) return resolveBelowBase('', base);
+    return resolveBelowBase(`${input.map(encodeSegment).join('/')}/`, base);
   }
   if (hasScheme(input)) {
     // Checked on the raw text too: the URL parser would silently drop or rewrite these.
@@ -87,5 +112,21 @@ export function resolvePath(input: AvalaPath, base: BaseUrl): string {
   if (input.startsWith('//')) {
     throw new UnsafeUrlError('foreign_origin', 'refused a protocol-relative URL ("//host")');
   }
-  return `${base.href}/${assertSafePath(input)}`;
+  return resolveBelowBase(assertSafePath(input), base);
+}
+
+/** `relative` (no leading slash) under the base, checked after parsing. */
+function resolveBelowBase(relative: string, base: BaseUrl): string {
+  const url = parseInsideBase(`${base.href}/${relative}`, base);
+  const cut = relative.search(/[?#]/);
+  const written = (cut === -1 ? relative : relative.slice(0, cut)).split('/').length;
+  const parsed = url.pathname.slice(base.pathname.length + 1).split('/').length;
+  // `//` and backslashes are refused before, so only a resolved dot segment loses one.
+  if (parsed !== written) {
+    throw new UnsafeUrlError(
+      'traversal',
+      `refused ${JSON.stringify(relative)}: the URL parser resolves it to ${url.pathname}`,
+    );
+  }
+  return url.href;
 }

@@ -99,10 +99,21 @@ export function hasScheme(value: string): boolean {
 }
 
 /**
- * Checks an absolute URL (a `next` link, or a caller's absolute path) against the base: same
- * origin and inside the base path, else {@link UnsafeUrlError}. Returns the URL to request.
+ * The check every URL passes before the key is attached to it, whatever form the path came
+ * in (docs/security.md): the URL as the WHATWG parser reads it — after it has stripped
+ * spaces, resolved `..` and re-encoded — must be on the base origin, without credentials,
+ * and inside the base path. Returns the parsed URL's `href`, which is what gets requested.
  */
 export function assertInsideBase(absolute: string, base: BaseUrl): string {
+  return parseInsideBase(absolute, base).href;
+}
+
+/** {@link assertInsideBase}, returning the parsed URL. */
+export function parseInsideBase(absolute: string, base: BaseUrl): URL {
+  if (hasLoneSurrogate(absolute)) {
+    // The parser would silently turn it into U+FFFD: a path other than the one written.
+    throw new UnsafeUrlError('invalid_url', 'refused a URL with a lone surrogate (not Unicode)');
+  }
   let url: URL;
   try {
     url = new URL(absolute);
@@ -125,5 +136,10 @@ export function assertInsideBase(absolute: string, base: BaseUrl): string {
       `refused ${url.pathname}: it is outside the base path ${base.pathname || '/'}`,
     );
   }
-  return url.href;
+  return url;
+}
+
+/** Whether `text` holds a UTF-16 surrogate without its pair (which `encodeURIComponent` throws on). */
+export function hasLoneSurrogate(text: string): boolean {
+  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
 }

@@ -126,6 +126,55 @@ describe('pagination', () => {
     expect(urls).toHaveLength(1);
   });
 
+  it('refuses a next link that does not parse with UnsafeUrlError', async () => {
+    const { client, urls } = stubbedPages([
+      { next: 'https://[broken/api/v1/datasets/', previous: null, results: [1] },
+    ]);
+
+    const error = await failureOf(
+      (async () => {
+        for await (const _ of client.paginate('/datasets/')) {
+          // drain
+        }
+      })(),
+    );
+
+    expect(error).toBeInstanceOf(UnsafeUrlError);
+    expect(error).toMatchObject({ reason: 'invalid_url' });
+    expect(urls).toHaveLength(1);
+  });
+
+  it('refuses a relative next link that resolves outside the base path', async () => {
+    const { client, urls } = stubbedPages([
+      { next: '../../%2e%2e ', previous: null, results: [1] },
+    ]);
+
+    const error = await failureOf(
+      (async () => {
+        for await (const _ of client.paginate('/datasets/')) {
+          // drain
+        }
+      })(),
+    );
+
+    expect(error).toMatchObject({ name: 'UnsafeUrlError', reason: 'outside_base_path' });
+    expect(urls).toHaveLength(1);
+  });
+
+  it('page() returns relative links resolved against the page, so page(first.next) follows them', async () => {
+    const { client, urls } = stubbedPages([
+      { next: '?cursor=2', previous: null, results: [1] },
+      { next: null, previous: 'page-1/', results: [2] },
+    ]);
+
+    const first = await client.page('/datasets/', { limit: 1 });
+    const second = await client.page(first.next ?? '');
+
+    expect(first.next).toBe(`${BASE}/datasets/?cursor=2`);
+    expect(second.previous).toBe(`${BASE}/datasets/page-1/`);
+    expect(urls).toEqual([`${BASE}/datasets/?limit=1`, `${BASE}/datasets/?cursor=2`]);
+  });
+
   it('follows a relative next link against the page it came from', async () => {
     const { client, urls } = stubbedPages([
       { next: '?cursor=2', previous: null, results: [1] },

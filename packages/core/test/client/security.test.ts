@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   type AvalaError,
+  type AvalaPath,
   createAvalaClient,
   encodeSegment,
   isLoopbackHost,
@@ -103,6 +104,63 @@ describe('paths from caller data (docs/security.md)', () => {
   it('encodeSegment leaves ordinary ids alone', () => {
     expect(encodeSegment('ds_01HZX')).toBe('ds_01HZX');
     expect(encodeSegment(7)).toBe('7');
+  });
+});
+
+describe('the final URL, checked after parsing (docs/security.md)', () => {
+  it.each([
+    // The URL parser strips the trailing space, then resolves `..`: /api/v1/%2e%2e → /api/.
+    ['%2e%2e '],
+    ['/datasets/../%2e%2e '],
+    ['.. '],
+    // Inside the base, yet not the path it reads as: the parser would climb out of `datasets`.
+    ['datasets/%2e%2e '],
+    ['datasets/. '],
+  ])('refuses %j, which the parser would resolve to another path', async (bad) => {
+    const { client, fetch } = recordingClient();
+
+    const error = await failureOf(client.get(bad));
+
+    expect(error).toBeInstanceOf(UnsafeUrlError);
+    expect(error).toMatchObject({ reason: 'traversal' });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  const surrogatePaths: [string, () => AvalaPath][] = [
+    ['a string path', () => '/datasets/\uD800/'],
+    ['an absolute URL', () => `${BASE}/datasets/\uDC00/`],
+    ['a segments array', () => ['datasets', 'x\uD800']],
+    ['the path`` template', () => path`/datasets/${'\uDBFF'}/`],
+  ];
+  it.each(surrogatePaths)(
+    'refuses a lone surrogate in %s with UnsafeUrlError, not URIError',
+    async (_, make) => {
+      const { client, fetch } = recordingClient();
+
+      const error = await failureOf((async () => client.get(make()))());
+
+      expect(error).toBeInstanceOf(UnsafeUrlError);
+      expect(error).toMatchObject({ reason: 'invalid_url' });
+      expect(fetch).not.toHaveBeenCalled();
+    },
+  );
+
+  it('refuses an absolute URL that parses to outside the base path', async () => {
+    const { client, fetch } = recordingClient();
+
+    const error = await failureOf(client.get(`${BASE}/%2e%2e `));
+
+    expect(error).toMatchObject({ name: 'UnsafeUrlError', reason: 'outside_base_path' });
+    expect(fetch).not.toHaveBeenCalled();
+  });
+
+  it('still sends ordinary paths as written', async () => {
+    const { client, urls } = recordingClient();
+
+    await client.get('datasets/a b/');
+    await client.get(['datasets', '..x', 'é']);
+
+    expect(urls).toEqual([`${BASE}/datasets/a%20b/`, `${BASE}/datasets/..x/%C3%A9/`]);
   });
 });
 
