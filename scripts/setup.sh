@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes a machine that has only Node 20 and npm ready for this repo, and does nothing
 # that is already done: installs the pnpm pinned in package.json, the dependencies from
-# the frozen lockfile and, with --browser, Debian's chromium for the browser tests.
+# the frozen lockfile and, with --browser (the test path), Debian's chromium for the browser
+# tests and Debian's redis-server for the proxy's tests (they start their own, never a service).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,4 +20,12 @@ if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ];
   [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
+fi
+
+if [ "${1:-}" = "--browser" ] && ! command -v redis-server >/dev/null 2>&1; then
+  echo "setup: installing Debian's redis-server for the proxy tests"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server
 fi
