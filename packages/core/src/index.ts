@@ -71,9 +71,12 @@ export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
 export { createRetryBudget, isRetryBudgetExhausted, type RetryBudget } from './retry/budget.js';
 export {
   createRetryCallbacks,
+  isRetriedInClient,
   type RetryCallbacks,
+  type RetryCallbacksCall,
   type RetryContext,
   shouldRetryError,
+  type TanStackRetryOption,
 } from './retry/decide.js';
 export { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from './retry/policy.js';
 export {

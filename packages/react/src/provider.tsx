@@ -2,6 +2,7 @@ import type { AvalaClient } from '@avala-fetch/core';
 import { QueryClient, QueryClientContext, QueryClientProvider } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useMemo, useState } from 'react';
 import { type AvalaNoticeListener, createNoticeStore, type NoticeStore } from './notices/store.js';
+import { cooperateWithClient } from './query-client-defaults.js';
 
 interface AvalaContextValue {
   client: AvalaClient;
@@ -26,7 +27,10 @@ export interface AvalaProviderProps {
 
 /**
  * Makes an Avala client available to the hooks, collects its events into notices, and
- * provides a TanStack QueryClient when none surrounds it.
+ * provides a TanStack QueryClient when none surrounds it. The QueryClient it uses (its own,
+ * the `queryClient` prop or the surrounding one) gets default `retry`/`retryDelay` that
+ * cooperate with the client, so a plain `useQuery` calling `client.get` is retried by one
+ * layer only (docs/retry-rule.md).
  *
  * @example
  * <AvalaProvider client={client} onNotice={({ type, notice }) => …}>
@@ -48,6 +52,9 @@ export function AvalaProvider({ client, queryClient, onNotice, children }: Avala
   const value = useMemo(() => ({ client, notices }), [client, notices]);
   const inner = <AvalaContext.Provider value={value}>{children}</AvalaContext.Provider>;
   const provided = queryClient ?? (outer ? undefined : own);
+  // Before any child's query reads the defaults; idempotent, so safe to repeat per render.
+  const used = provided ?? outer;
+  if (used) cooperateWithClient(used, client);
   return provided ? <QueryClientProvider client={provided}>{inner}</QueryClientProvider> : inner;
 }
 

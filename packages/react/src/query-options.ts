@@ -5,6 +5,7 @@ import type {
   Page,
   ResponseOf,
   SearchParams,
+  TanStackRetryOption,
 } from '@avala-fetch/core';
 import type {
   DataTag,
@@ -18,7 +19,6 @@ import type {
   UseQueryOptions,
 } from '@tanstack/react-query';
 import { avalaInfiniteQueryKey, avalaQueryKey } from './query-key.js';
-import { avalaRetry } from './retry.js';
 import type { AvalaCallOptions, AvalaSchema } from './types.js';
 
 /**
@@ -259,7 +259,8 @@ export function avalaMutationOptions<
 
 /**
  * The part every Avala query and mutation shares: `retry` and `retryDelay` from the client's
- * policy (one retry layer: TanStack's), unless the caller gave their own.
+ * policy (one retry layer: TanStack's). A `retry` of the caller's is read under the rule by
+ * the core (docs/retry-rule.md): `retry: 2` is "at most 2", never a retried 404.
  */
 function policyRetry<O extends { retry?: unknown; retryDelay?: unknown }>(
   client: AvalaClient,
@@ -267,10 +268,15 @@ function policyRetry<O extends { retry?: unknown; retryDelay?: unknown }>(
   idempotent: boolean | undefined,
   options: O,
 ): O {
-  const fromPolicy = avalaRetry(client, method, idempotent);
+  const fromPolicy = client.retryCallbacks({
+    method,
+    idempotent,
+    // TanStack types the predicate's error as `AvalaError`: what the hooks' calls reject with.
+    retry: options.retry as TanStackRetryOption | undefined,
+  });
   return {
     ...options,
-    retry: options.retry ?? fromPolicy.retry,
+    retry: fromPolicy.retry,
     retryDelay: options.retryDelay ?? fromPolicy.retryDelay,
   };
 }

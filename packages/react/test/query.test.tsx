@@ -78,7 +78,8 @@ describe('useAvalaQuery', () => {
     expect(result.current.failureCount).toBe(RETRY_LIMIT + 1);
     const error: AvalaError | null = result.current.error;
     expect(error?.kind).toBe('service_unavailable');
-    expect(error?.attempts).toBe(1); // each attempt is one request: ky did not retry inside
+    // Each attempt is one request (ky did not retry inside), and the final error counts them all.
+    expect(error?.attempts).toBe(RETRY_LIMIT + 1);
   });
 
   it("spends the client's retry budget, so a long outage stops hook retries too", async () => {

@@ -14,6 +14,7 @@ import {
   createTimeoutError,
 } from '../errors/create.js';
 import { createErrorOfKind } from '../errors/kinds.js';
+import { markRetriedInClient } from '../retry/decide.js';
 import type { RequestInfo } from '../types/errors.js';
 import type { CallState } from './call.js';
 
@@ -32,6 +33,9 @@ export function classifyFailure(raw: unknown, call: CallState): AvalaError | und
   }
   const error = classify(raw, call);
   if (error && raw !== null && typeof raw === 'object') call.classified.set(raw, error);
+  // The client runs this call's retries itself (inside ky): a TanStack retry on top would
+  // multiply them (docs/retry-rule.md), so `createRetryCallbacks` leaves such errors alone.
+  if (error && call.policy !== false && call.policy.limit > 0) markRetriedInClient(error);
   return error;
 }
 

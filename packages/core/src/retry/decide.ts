@@ -2,6 +2,7 @@ import { isAvalaError } from '../errors/avala-error.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { retryDelayMs, serverRetryAfterMs } from './backoff.js';
 import { markRetryBudgetExhausted, type RetryBudget } from './budget.js';
+import { normalizeRetryPolicy } from './policy.js';
 import { isTransientError } from './rule.js';
 
 /** What {@link shouldRetryError} needs to know about the call. */
@@ -39,20 +40,77 @@ export interface RetryCallbacks {
 }
 
 /**
+ * What a TanStack `retry` option may say, read under the rule (docs/retry-rule.md): a number
+ * is "at most N retries" (the policy's `limit` for this query), `true` the policy's own limit,
+ * `false` none, a function your own predicate — never a way around the rule for a number.
+ */
+export type TanStackRetryOption =
+  | boolean
+  | number
+  | ((failureCount: number, error: unknown) => boolean);
+
+/** The call {@link createRetryCallbacks} decides for. */
+export interface RetryCallbacksCall {
+  /** The HTTP method; default: the one recorded on each error. */
+  method?: string;
+  /** The caller marked a POST/PATCH safe to repeat. */
+  idempotent?: boolean;
+  /** The query's own TanStack `retry` option, read as {@link TanStackRetryOption} says. */
+  retry?: TanStackRetryOption;
+}
+
+// Errors of calls whose retries the client ran itself (inside ky); see `isRetriedInClient`.
+const retriedInClient = new WeakSet<object>();
+
+/** Marks `error` as coming from a call the client already retried under its policy. */
+export function markRetriedInClient(error: object): void {
+  retriedInClient.add(error);
+}
+
+/**
+ * Whether `error` comes from a call whose retries the client already ran inside ky (a direct
+ * `client.get(…)`, retries on): the rule and the limit have had their say, so retrying the
+ * call again in TanStack would multiply the requests (docs/retry-rule.md: one layer retries).
+ */
+export function isRetriedInClient(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && retriedInClient.has(error);
+}
+
+/**
  * Adapts the policy to TanStack Query's callbacks (which count failures from 0), so the
  * React layer retries by exactly the rule and delays a direct call would use. Given the
  * client's retry `budget` (`client.retryCallbacks` passes it), each retry spends from the
  * same quota ky's retries do, so a long outage stops hook retries too.
+ *
+ * Two things make the layers cooperate: an error the client already retried inside ky
+ * ({@link isRetriedInClient}) is never retried again, and every failure's `attempts` is set
+ * to the requests the whole query has sent so far, so the error TanStack settles on tells
+ * the truth (it equals `failureCount`).
  */
 export function createRetryCallbacks(
   policy: RetryPolicy | false,
-  call: { method?: string; idempotent?: boolean } = {},
+  call: RetryCallbacksCall = {},
   budget?: RetryBudget,
 ): RetryCallbacks {
+  const { retry: option, ...request } = call;
+  const own = typeof option === 'function' ? option : undefined;
+  const limited =
+    option === false || policy === false
+      ? false
+      : typeof option === 'number'
+        ? normalizeRetryPolicy({ limit: retryCount(option) }, policy)
+        : policy;
   return {
     retry: (failureCount, error) => {
-      if (!shouldRetryError(error, { ...call, attempt: failureCount + 1, policy })) return false;
-      if (!budget || policy === false || policy.budget === false) return true;
+      if (isRetriedInClient(error)) return false;
+      // One request per TanStack attempt (the hooks turn ky's retries off): this failure is
+      // request `failureCount + 1` of the query.
+      if (isAvalaError(error)) error.withAttempts(Math.max(error.attempts, failureCount + 1));
+      if (own) return own(failureCount, error);
+      if (!shouldRetryError(error, { ...request, attempt: failureCount + 1, policy: limited })) {
+        return false;
+      }
+      if (!budget || limited === false || limited.budget === false) return true;
       if (budget.trySpend(isAvalaError(error) ? error.kind : undefined)) return true;
       if (isAvalaError(error)) markRetryBudgetExhausted(error);
       return false;
@@ -60,4 +118,9 @@ export function createRetryCallbacks(
     retryDelay: (failureCount, error) =>
       policy === false ? 0 : retryDelayMs(failureCount + 1, error, policy),
   };
+}
+
+// TanStack's `retry: Infinity` means "always": under the rule that is the most a policy takes.
+function retryCount(value: number): number {
+  return Number.isFinite(value) ? Math.max(0, Math.floor(value)) : Number.MAX_SAFE_INTEGER;
 }

@@ -1,5 +1,5 @@
 import type { StandardSchemaV1, StandardSchemaV1InferOutput } from 'ky';
-import type { RetryCallbacks } from '../retry/decide.js';
+import type { RetryCallbacks, RetryCallbacksCall } from '../retry/decide.js';
 import type { AvalaEventListener } from './events.js';
 import type { RetryOption, RetryPolicy } from './retry.js';
 
@@ -61,6 +61,21 @@ export interface RateLimitState {
   inFlight: number;
   /** Epoch ms until which the API asked us to wait (after a 429/503), if any. */
   blockedUntil?: number;
+  /**
+   * The budgets of the limit scopes other than the main one (`inference`), once a response
+   * of theirs has told one. The fields above describe the main budget.
+   */
+  scopes?: Readonly<Record<string, ScopeRateLimitState>>;
+}
+
+/** One limit scope's budget (see `RateLimitOptions.scopes`). */
+export interface ScopeRateLimitState {
+  limit?: number;
+  remaining?: number;
+  /** Epoch ms. */
+  resetAt?: number;
+  /** Epoch ms until which this scope's requests are held after a 429, if any. */
+  blockedUntil?: number;
 }
 
 /** A client for the Avala API, made by `createAvalaClient`. */
@@ -112,8 +127,11 @@ export interface AvalaClient {
   /**
    * TanStack Query's `retry`/`retryDelay` for a call of `method`, from this client's policy
    * and spending its retry budget, so hook calls are retried by the same rule and quota.
+   * `retry` is the query's own TanStack option, read under the rule (a number caps the
+   * retries, it never retries a 404). An error this client already retried inside ky is
+   * never retried again, and each failure's `attempts` counts the query's requests.
    */
-  retryCallbacks(call: { method?: string; idempotent?: boolean }): RetryCallbacks;
+  retryCallbacks(call?: RetryCallbacksCall): RetryCallbacks;
   /** The normalised base URL (no trailing slash). */
   readonly baseUrl: string;
   /**

@@ -1,0 +1,60 @@
+import { type AvalaClient, isAvalaError } from '@avala-fetch/core';
+import { isServer, type QueryClient } from '@tanstack/react-query';
+
+type RetryValue = boolean | number | ((failureCount: number, error: unknown) => boolean);
+type RetryDelayValue = number | ((failureCount: number, error: unknown) => number);
+
+// One installation per QueryClient; `client` follows the provider's current one.
+const installed = new WeakMap<QueryClient, { client: AvalaClient }>();
+
+/**
+ * Makes a QueryClient's default `retry`/`retryDelay` cooperate with the Avala client, so that
+ * a plain `useQuery({ queryFn: () => client.get(…) })` is not retried twice over — ky's
+ * retries inside, TanStack's three on top (docs/retry-rule.md: one layer retries a call):
+ *
+ * - an error the client already retried inside ky is never retried again;
+ * - any other Avala error is retried by the client's rule, policy and budget (a default
+ *   `retry` number of your own caps the retries, as on the hooks);
+ * - errors that are not the API's keep the QueryClient's own default (TanStack's: 3).
+ *
+ * Options a query sets itself (the Avala hooks set theirs) win over these defaults, as always
+ * in TanStack. Installed once per QueryClient; later calls only switch the client consulted.
+ */
+export function cooperateWithClient(queryClient: QueryClient, client: AvalaClient): void {
+  const known = installed.get(queryClient);
+  if (known) {
+    known.client = client;
+    return;
+  }
+  const current = { client };
+  installed.set(queryClient, current);
+  const defaults = queryClient.getDefaultOptions();
+  const ownRetry = defaults.queries?.retry as RetryValue | undefined;
+  const ownDelay = defaults.queries?.retryDelay as RetryDelayValue | undefined;
+  queryClient.setDefaultOptions({
+    ...defaults,
+    queries: {
+      ...defaults.queries,
+      retry: (failureCount, error) =>
+        isAvalaError(error)
+          ? current.client.retryCallbacks({ retry: ownRetry }).retry(failureCount, error)
+          : tanstackRetry(ownRetry, failureCount, error),
+      retryDelay: (failureCount, error) =>
+        ownDelay !== undefined
+          ? typeof ownDelay === 'function'
+            ? ownDelay(failureCount, error)
+            : ownDelay
+          : isAvalaError(error)
+            ? current.client.retryCallbacks().retryDelay(failureCount, error)
+            : Math.min(1000 * 2 ** failureCount, 30_000),
+    },
+  });
+}
+
+// What TanStack's retryer would have decided with the QueryClient's own default.
+function tanstackRetry(retry: RetryValue | undefined, failureCount: number, error: unknown) {
+  const value = retry ?? (isServer ? 0 : 3);
+  if (typeof value === 'function') return value(failureCount, error);
+  if (typeof value === 'number') return failureCount < value;
+  return value;
+}

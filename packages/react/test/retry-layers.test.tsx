@@ -1,0 +1,258 @@
+import type { AvalaClient, AvalaError } from '@avala-fetch/core';
+import type { Sandbox } from '@avala-fetch/sandbox';
+import {
+  QueryClient,
+  QueryClientProvider,
+  useInfiniteQuery,
+  useMutation,
+  useQuery,
+  useSuspenseQuery,
+} from '@tanstack/react-query';
+import { renderHook, waitFor } from '@testing-library/react';
+import { Component, type ReactNode, Suspense } from 'react';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  AvalaProvider,
+  avalaInfiniteQueryOptions,
+  avalaQueryKey,
+  avalaQueryOptions,
+  useAvalaInfiniteQuery,
+  useAvalaMutation,
+  useAvalaQuery,
+} from '../src/index.js';
+import { providerWrapper, RETRY_LIMIT, requestsTo, sandboxSuite } from './helpers.js';
+
+// Every pattern the READMEs show, against an always-failing sandbox: none may send more than
+// `limit + 1` requests (docs/retry-rule.md: exactly one layer retries a call).
+
+let sandbox: Sandbox;
+let client: AvalaClient;
+let queryClient: QueryClient;
+
+const suite = sandboxSuite({ rateLimit: false });
+beforeEach(() => {
+  ({ sandbox, client, queryClient } = suite);
+});
+
+function alwaysFail(status: number, path = '/datasets/') {
+  sandbox.injectFault({ type: 'status', status, count: Number.POSITIVE_INFINITY, path });
+}
+
+function outerWrapper(qc: QueryClient) {
+  return ({ children }: { children: ReactNode }) => (
+    <QueryClientProvider client={qc}>
+      <AvalaProvider client={client}>{children}</AvalaProvider>
+    </QueryClientProvider>
+  );
+}
+
+/** Swallows the error a suspense query throws once it has given up. */
+class Boundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? null : this.props.children;
+  }
+}
+
+function ownWrapper({ children }: { children: ReactNode }) {
+  return <AvalaProvider client={client}>{children}</AvalaProvider>;
+}
+
+describe('retry: N on the hooks is "at most N, under the rule"', () => {
+  it('never retries a 404 with retry: 2', async () => {
+    const { result } = renderHook(() => useAvalaQuery(['datasets', 'nope'], { retry: 2 }), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(result.current.error?.kind).toBe('not_found');
+    expect(requestsTo(sandbox, '/datasets/nope/')).toHaveLength(1);
+    expect(result.current.error?.attempts).toBe(1);
+  });
+
+  it('retries a 503 at most twice with retry: 2', async () => {
+    alwaysFail(503);
+    const { result } = renderHook(() => useAvalaQuery('/datasets/', { retry: 2 }), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(3);
+  });
+
+  it('never retries a POST after a 500 with retry: 5 (not idempotent)', async () => {
+    alwaysFail(500);
+    const { result } = renderHook(
+      () => useAvalaMutation({ method: 'POST', path: '/datasets/', retry: 5 }),
+      { wrapper: providerWrapper({ client, queryClient }) },
+    );
+    result.current.mutate(undefined);
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(1);
+  });
+});
+
+describe("the final error's attempts tell the truth about the whole call", () => {
+  it('equals the requests sent and failureCount after TanStack retried', async () => {
+    alwaysFail(503);
+    const { result } = renderHook(() => useAvalaQuery('/datasets/'), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    const sent = requestsTo(sandbox, '/datasets/').length;
+    expect(sent).toBe(RETRY_LIMIT + 1);
+    expect(result.current.failureCount).toBe(sent);
+    expect(result.current.error?.attempts).toBe(sent);
+  });
+
+  it('equals the requests sent by a mutation retried on 503', async () => {
+    alwaysFail(503);
+    const { result } = renderHook(() => useAvalaMutation({ method: 'POST', path: '/datasets/' }), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    result.current.mutate(undefined);
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(RETRY_LIMIT + 1);
+    expect(result.current.error?.attempts).toBe(RETRY_LIMIT + 1);
+  });
+});
+
+describe('no README pattern sends more than limit + 1 requests to an always-503', () => {
+  const patterns: [
+    string,
+    () => {
+      wrapper: (p: { children: ReactNode }) => ReactNode;
+      hook: () => { isError: boolean; error: unknown };
+    },
+  ][] = [
+    [
+      'a plain useQuery calling client.get inside AvalaProvider (its own QueryClient)',
+      () => ({
+        wrapper: ownWrapper,
+        hook: () => useQuery({ queryKey: ['plain'], queryFn: () => client.get('/datasets/') }),
+      }),
+    ],
+    [
+      'a plain useQuery calling client.get, AvalaProvider inside a QueryClientProvider',
+      () => ({
+        wrapper: outerWrapper(queryClient),
+        hook: () => useQuery({ queryKey: ['plain'], queryFn: () => client.get('/datasets/') }),
+      }),
+    ],
+    [
+      'a plain useQuery calling client.get with the queryClient prop',
+      () => ({
+        wrapper: providerWrapper({ client, queryClient }),
+        hook: () => useQuery({ queryKey: ['plain'], queryFn: () => client.get('/datasets/') }),
+      }),
+    ],
+    [
+      'a plain useQuery under a QueryClient whose default is retry: 5',
+      () => ({
+        wrapper: outerWrapper(
+          new QueryClient({ defaultOptions: { queries: { retry: 5, gcTime: Infinity } } }),
+        ),
+        hook: () => useQuery({ queryKey: ['plain'], queryFn: () => client.get('/datasets/') }),
+      }),
+    ],
+    [
+      "the core README's useQuery with client.retryCallbacks and client.get",
+      () => ({
+        wrapper: providerWrapper({ client, queryClient }),
+        hook: () =>
+          useQuery({
+            queryKey: ['core-readme'],
+            queryFn: () => client.get('/datasets/'),
+            ...client.retryCallbacks({ method: 'GET' }),
+          }),
+      }),
+    ],
+    [
+      'useAvalaQuery',
+      () => ({
+        wrapper: providerWrapper({ client, queryClient }),
+        hook: () => useAvalaQuery('/datasets/'),
+      }),
+    ],
+    [
+      'useQuery(avalaQueryOptions(…))',
+      () => ({
+        wrapper: providerWrapper({ client, queryClient }),
+        hook: () => useQuery(avalaQueryOptions(client, '/datasets/')),
+      }),
+    ],
+    [
+      'useAvalaInfiniteQuery',
+      () => ({
+        wrapper: providerWrapper({ client, queryClient }),
+        hook: () => useAvalaInfiniteQuery('/datasets/'),
+      }),
+    ],
+    [
+      'useInfiniteQuery(avalaInfiniteQueryOptions(…))',
+      () => ({
+        wrapper: providerWrapper({ client, queryClient }),
+        hook: () => useInfiniteQuery(avalaInfiniteQueryOptions(client, '/datasets/')),
+      }),
+    ],
+  ];
+
+  it.each(patterns)('%s', async (_, setup) => {
+    alwaysFail(503);
+    const { wrapper, hook } = setup();
+    const { result } = renderHook(hook, { wrapper });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    const sent = requestsTo(sandbox, '/datasets/').length;
+    expect(sent).toBe(RETRY_LIMIT + 1);
+    expect((result.current.error as AvalaError).attempts).toBe(sent);
+  });
+
+  it('useSuspenseQuery(avalaQueryOptions(…))', async () => {
+    alwaysFail(503);
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <AvalaProvider client={client} queryClient={queryClient}>
+        <Boundary>
+          <Suspense fallback={null}>{children}</Suspense>
+        </Boundary>
+      </AvalaProvider>
+    );
+    renderHook(() => useSuspenseQuery(avalaQueryOptions(client, '/datasets/')), { wrapper });
+    await waitFor(() =>
+      expect(queryClient.getQueryState(avalaQueryKey('/datasets/'))?.status).toBe('error'),
+    );
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(RETRY_LIMIT + 1);
+  });
+
+  it('a plain useMutation calling client.post (retried in ky on 503 only)', async () => {
+    alwaysFail(503);
+    const { result } = renderHook(
+      () => useMutation({ mutationFn: () => client.post('/datasets/', { json: {} }) }),
+      { wrapper: ownWrapper },
+    );
+    result.current.mutate();
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(RETRY_LIMIT + 1);
+  });
+
+  it("keeps the QueryClient default for errors that are not the API's", async () => {
+    let calls = 0;
+    const qc = new QueryClient({
+      defaultOptions: { queries: { retry: 2, retryDelay: 0, gcTime: Infinity } },
+    });
+    const { result } = renderHook(
+      () =>
+        useQuery({
+          queryKey: ['not-avala'],
+          queryFn: () => {
+            calls += 1;
+            throw new Error('boom');
+          },
+        }),
+      { wrapper: outerWrapper(qc) },
+    );
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    expect(calls).toBe(3);
+    qc.clear();
+  });
+});
