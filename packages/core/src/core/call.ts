@@ -1,4 +1,5 @@
 import type { AvalaError } from '../errors/avala-error.js';
+import type { HoldCause } from '../governor/hold.js';
 import type { Permit } from '../governor/types.js';
 import type { RetryPolicy } from '../types/retry.js';
 
@@ -19,6 +20,17 @@ export interface CallState {
   /** The caller's signal: aborting it ends the call at once, queued, in flight or in backoff. */
   readonly signal: AbortSignal | undefined;
   readonly timeoutMs: number;
+  /**
+   * The longest known governor wait the call sits through before an attempt: its policy's
+   * `maxRetryAfterMs` (the client's when the call has `retry: false`).
+   */
+  readonly maxWaitMs: number;
+  /** Keep the attempt's pool slot after a 2xx, for a job's whole life (`client.startJob`). */
+  readonly keepSlot: boolean;
+  /** Frees the slot kept by `keepSlot`; set once a 2xx attempt kept it. */
+  endSlot: (() => void) | undefined;
+  /** What the last attempt's refusal (429/503) was about, and the pool it was refused for. */
+  refusal: { cause: HoldCause; pool: string | undefined } | undefined;
   /** The URL actually requested (with `searchParams`), once the first attempt has started. */
   requestUrl: string;
   /** Requests sent so far (an attempt aborted while queued is not sent). */
@@ -49,9 +61,14 @@ export function createCallState(init: {
   policy: RetryPolicy | false;
   signal: AbortSignal | undefined;
   timeoutMs: number;
+  maxWaitMs: number;
+  keepSlot?: boolean;
 }): CallState {
   return {
     ...init,
+    keepSlot: init.keepSlot === true,
+    endSlot: undefined,
+    refusal: undefined,
     requestUrl: init.url,
     attempts: 0,
     permit: undefined,

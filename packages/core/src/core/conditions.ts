@@ -1,20 +1,29 @@
 import type { AvalaError } from '../errors/avala-error.js';
 import type { AvalaEvent } from '../types/events.js';
 
-type Condition = 'rate_limited' | 'service_unavailable' | 'offline';
+type Condition = 'rate_limited' | 'concurrency_limited' | 'service_unavailable' | 'offline';
+
+/** A concurrency refusal's pool, as the governor told it apart from a rate 429. */
+export interface ConcurrencyRefusal {
+  pool: string | undefined;
+  /** The pool's size (how many jobs run at once). */
+  limit: number | undefined;
+}
 
 /**
- * Turns attempt outcomes into the condition events (`rate_limited`, `service_unavailable`,
- * `offline`, `recovered`) once per condition rather than once per failed request: a burst of
- * 429s raises one notice, and the next success clears it with one `recovered`. Only a success
- * of a request sent after the failure arrived ends a condition: an answer to a request that
- * was already in flight says nothing about whether the API has recovered.
+ * Turns attempt outcomes into the condition events (`rate_limited`, `concurrency_limited`,
+ * `service_unavailable`, `offline`, `recovered`) once per condition rather than once per
+ * failed request: a burst of 429s raises one notice, and the next success clears it with one
+ * `recovered`. Only a success of a request sent after the failure arrived ends a condition:
+ * an answer to a request that was already in flight says nothing about whether the API has
+ * recovered. A concurrency limit ends only with a success in its own pool (an export got
+ * through), not with any listing that succeeds meanwhile.
  */
 export class ConditionTracker {
   /** Attempts numbered as they are sent. */
   #sent = 0;
-  /** Conditions reported and not yet ended, with the attempt count when each was raised. */
-  readonly #active = new Map<Condition, number>();
+  /** Conditions reported and not yet ended: the attempt count when each was raised, its pool. */
+  readonly #active = new Map<Condition, { raisedAt: number; pool: string | undefined }>();
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -27,15 +36,26 @@ export class ConditionTracker {
     return this.#sent;
   }
 
-  /** The event a failed attempt raises, or `undefined` when it repeats an active condition. */
-  failed(error: AvalaError): AvalaEvent | undefined {
-    const condition = conditionOf(error);
+  /**
+   * The event a failed attempt raises, or `undefined` when it repeats an active condition.
+   * `concurrency` says the governor read this 429 as a concurrency refusal.
+   */
+  failed(error: AvalaError, concurrency?: ConcurrencyRefusal): AvalaEvent | undefined {
+    const condition =
+      concurrency && error.kind === 'rate_limited' ? 'concurrency_limited' : conditionOf(error);
     if (!condition) return undefined;
     const now = this.#now();
     // Already reported: the notice stands until a success ends the condition.
     if (this.#active.has(condition)) return undefined;
     const until = untilOf(error, condition, now);
-    this.#active.set(condition, this.#sent);
+    this.#active.set(condition, { raisedAt: this.#sent, pool: concurrency?.pool });
+    if (condition === 'concurrency_limited') {
+      const event: AvalaEvent = { type: 'concurrency_limited', error };
+      if (concurrency?.pool !== undefined) event.pool = concurrency.pool;
+      if (concurrency?.limit !== undefined) event.limit = concurrency.limit;
+      if (until !== undefined) event.until = until;
+      return event;
+    }
     if (condition === 'rate_limited') return { type: 'rate_limited', until: until ?? now, error };
     if (condition === 'service_unavailable') return { type: 'service_unavailable', until, error };
     return { type: 'offline', error };
@@ -43,12 +63,16 @@ export class ConditionTracker {
 
   /**
    * The `recovered` events a successful response raises: one per active condition raised
-   * before the attempt numbered `attempt` (from {@link sent}) was sent.
+   * before the attempt numbered `attempt` (from {@link sent}) was sent — for a concurrency
+   * limit, only when that attempt was in the same `pool`.
    */
-  succeeded(attempt: number): AvalaEvent[] {
+  succeeded(attempt: number, pool?: string): AvalaEvent[] {
     const events: AvalaEvent[] = [];
-    for (const [from, raisedAt] of this.#active) {
-      if (attempt <= raisedAt) continue;
+    for (const [from, raised] of this.#active) {
+      if (attempt <= raised.raisedAt) continue;
+      if (from === 'concurrency_limited' && raised.pool !== undefined && raised.pool !== pool) {
+        continue;
+      }
       this.#active.delete(from);
       events.push({ type: 'recovered', from });
     }
@@ -65,6 +89,6 @@ function conditionOf(error: AvalaError): Condition | undefined {
 
 function untilOf(error: AvalaError, condition: Condition, now: number): number | undefined {
   if (error.retryAfterMs !== undefined) return now + error.retryAfterMs;
-  // The window's reset says when a 429 ends; it says nothing about an outage.
+  // The window's reset says when a 429 ends; it says nothing about an outage or a full pool.
   return condition === 'rate_limited' ? error.rateLimit?.resetAt : undefined;
 }

@@ -1,9 +1,11 @@
 import ky, { type Hooks, type KyInstance, type NormalizedOptions, type StandardSchemaV1 } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { createGovernor } from '../governor/governor.js';
-import type { Governor } from '../governor/types.js';
+import { refusalOf } from '../governor/refusal.js';
+import type { AttemptOutcome, Governor } from '../governor/types.js';
+import { GovernorWaitError } from '../governor/wait-error.js';
 import { createRetryBudget, type RetryBudget } from '../retry/budget.js';
-import { defaultRetryBudget, normalizeRetryPolicy } from '../retry/policy.js';
+import { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from '../retry/policy.js';
 import type {
   AvalaPath,
   AvalaRequestOptions,
@@ -16,10 +18,12 @@ import { redactUrl } from '../utils/redact.js';
 import { UnsafeUrlError } from '../utils/url.js';
 import { type CallState, createCallState, releasePermit } from './call.js';
 import { classifyFailure } from './classify.js';
-import { ConditionTracker } from './conditions.js';
+import { type ConcurrencyRefusal, ConditionTracker } from './conditions.js';
 import { createEventHub, type EventHub } from './events.js';
+import { JobSlots, jobPathOf } from './jobs.js';
 import { API_KEY_HEADER, type NormalizedClientOptions, normalizeTimeout } from './options.js';
 import { kyRetryOptions, type RetryEnvironment } from './retry-options.js';
+import { waitTooLongError } from './wait-failure.js';
 
 const CALL = 'avalaCall';
 
@@ -46,6 +50,13 @@ export interface Engine {
   readonly rateLimit: RateLimitState;
   /** Runs one call (with its retries) and resolves to its parsed body. */
   send(input: CallInput): Promise<unknown>;
+  /**
+   * Runs a call that starts a job (`POST /exports/`): its pool slot is kept after the answer
+   * until the job is seen to end or the returned `release` is called.
+   */
+  startJob(
+    input: CallInput,
+  ): Promise<{ data: unknown; path: string | undefined; release: () => void }>;
   /** Stops the governor (its timer and tab channel); later calls still work, ungoverned. */
   dispose(): void;
   /** The client's retry quota, shared by ky's retries and the TanStack callbacks. */
@@ -56,13 +67,20 @@ export interface Engine {
 export function createEngine(options: NormalizedClientOptions): Engine {
   const events = createEventHub(options.onEvent);
   const conditions = new ConditionTracker();
-  const budget = createRetryBudget(
-    options.retry === false ? defaultRetryBudget : options.retry.budget,
-  );
   let governor: Governor | undefined =
     options.rateLimit === false
       ? undefined
       : createGovernor(options.rateLimit, { onEvent: (event) => events.emit(event) });
+  const budget = createRetryBudget(
+    options.retry === false ? defaultRetryBudget : options.retry.budget,
+    // With the governor on, it holds everyone through a wait the server asked for and lets one
+    // probe go first: retrying after such a wait cannot storm, so it costs no budget.
+    { serverWaitsHeld: governor !== undefined },
+  );
+  const jobs = new JobSlots();
+  const poolSizes = new Map(
+    options.rateLimit === false ? [] : options.rateLimit.pools.map((p) => [p.name, p.size]),
+  );
   // Forwarded so `client.subscribe` (and `useRateLimit`) hear budget changes that no request
   // causes, such as a window reset.
   governor?.subscribe((state) => events.emit({ type: 'rate_limit', state }));
@@ -74,10 +92,17 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     const seen = raw !== null && typeof raw === 'object' && call.classified.has(raw);
     const error = classifyFailure(raw, call);
     if (error && !seen) {
-      const event = conditions.failed(error);
+      const event = conditions.failed(error, concurrencyOf(call));
       if (event) events.emit(event);
     }
     return error;
+  };
+
+  /** The pool a concurrency 429 of the call's last attempt refused, for its event. */
+  const concurrencyOf = (call: CallState): ConcurrencyRefusal | undefined => {
+    if (call.refusal?.cause !== 'concurrency_limited') return undefined;
+    const { pool } = call.refusal;
+    return { pool, limit: pool === undefined ? undefined : poolSizes.get(pool) };
   };
 
   const retryEnv: RetryEnvironment = {
@@ -109,14 +134,21 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       }
     }
     if (governor) {
-      call.permit = await governor.acquire({
-        method: call.method,
-        path: call.path,
-        url: redactUrl(request.url),
-        // The caller's signal, not `request.signal`: after a timeout ky's own controller
-        // stays aborted until the next fetch, and would cancel this wait at once.
-        signal: call.signal,
-      });
+      try {
+        call.permit = await governor.acquire({
+          method: call.method,
+          path: call.path,
+          url: redactUrl(request.url),
+          // The caller's signal, not `request.signal`: after a timeout ky's own controller
+          // stays aborted until the next fetch, and would cancel this wait at once.
+          signal: call.signal,
+          // Queued time is outside `timeoutMs`; a known wait longer than this fails at once.
+          maxWaitMs: call.maxWaitMs,
+        });
+      } catch (error) {
+        if (error instanceof GovernorWaitError) throw waitTooLongError(error, call);
+        throw error;
+      }
     }
     call.attempts += 1;
     if (events.active) {
@@ -143,11 +175,29 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     inFlight += 1;
     try {
       const response = await options.fetch(input, init);
-      if (attempt === call.attempts) call.status = response.status;
-      permit?.release({ status: response.status, headers: response.headers });
+      const outcome: AttemptOutcome = { status: response.status, headers: response.headers };
+      // The body's `code` tells a concurrency 429 (`too_many_exports`) from a rate one.
+      if (response.status === 429) {
+        const code = await refusalCode(response);
+        if (code !== undefined) outcome.code = code;
+      }
+      if (attempt === call.attempts) {
+        call.status = response.status;
+        const cause = refusalOf(
+          response.status,
+          parseRateLimit(response.headers),
+          outcome.code,
+          permit?.pool !== undefined,
+        );
+        call.refusal = cause && { cause, pool: permit?.pool };
+      }
+      // A job's slot outlives its POST: keep it before the release would free it.
+      if (response.ok && call.keepSlot && permit && !call.endSlot)
+        call.endSlot = permit.retainSlot();
+      permit?.release(outcome);
       if (response.ok) {
         budget.refund();
-        for (const event of conditions.succeeded(sent)) events.emit(event);
+        for (const event of conditions.succeeded(sent, permit?.pool)) events.emit(event);
       }
       if (events.active) {
         events.emit({
@@ -210,8 +260,21 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     throwHttpErrors: true,
   });
 
-  const send = async (input: CallInput): Promise<unknown> => {
-    const call = prepareCall(input, options);
+  const send = (input: CallInput): Promise<unknown> => run(input, prepareCall(input, options));
+
+  const startJob: Engine['startJob'] = async (input) => {
+    const call = prepareCall(input, options, true);
+    try {
+      const data = await run(input, call);
+      const release = jobs.track(jobPathOf(call.path, data), call.endSlot ?? (() => {}));
+      return { data, path: jobPathOf(call.path, data), release };
+    } catch (error) {
+      call.endSlot?.(); // a job that was not started (or whose answer was unusable) holds nothing
+      throw error;
+    }
+  };
+
+  const run = async (input: CallInput, call: CallState): Promise<unknown> => {
     try {
       const responsePromise = api(call.url, {
         method: call.method,
@@ -233,17 +296,20 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       const response = await responsePromise;
       if (response.status === 204 || response.status === 205) {
         await response.body?.cancel();
+        jobs.observe(call.method, call.path, response.status, undefined);
         return undefined;
       }
       const schema = input.schema ?? input.options.schema;
-      return schema === undefined
-        ? await responsePromise.json()
-        : await responsePromise.json(schema);
+      const body =
+        schema === undefined ? await responsePromise.json() : await responsePromise.json(schema);
+      jobs.observe(call.method, call.path, response.status, body);
+      return body;
     } catch (raw) {
       releasePermit(call);
       const error = classifyFailure(raw, call);
       if (!error) throw raw;
       error.withAttempts(call.attempts);
+      if (error.status !== undefined) jobs.observe(call.method, call.path, error.status, undefined);
       events.emit({ type: 'error', error });
       throw error;
     }
@@ -259,8 +325,10 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       return ungoverned;
     },
     send,
+    startJob,
     budget,
     dispose() {
+      jobs.clear();
       governor?.dispose();
       governor = undefined;
     },
@@ -272,18 +340,39 @@ function callOf(options: NormalizedOptions): CallState | undefined {
 }
 
 /** Normalises one call's options at the edge: URL (security checks), policy, timeout. */
-function prepareCall(input: CallInput, options: NormalizedClientOptions): CallState {
+function prepareCall(
+  input: CallInput,
+  options: NormalizedClientOptions,
+  keepSlot = false,
+): CallState {
   const url = resolvePath(input.path, options.base);
   const call = input.options;
+  const policy = normalizeRetryPolicy(call.retry, options.retry);
+  // A call with `retry: false` (the hooks retry it themselves) still caps its waits alike.
+  const capFrom =
+    policy === false ? (options.retry === false ? defaultRetryPolicy : options.retry) : policy;
   return createCallState({
     method: input.method.toUpperCase(),
     url,
     path: relativePath(url, options.base.pathname),
     idempotent: call.idempotent === true,
-    policy: normalizeRetryPolicy(call.retry, options.retry),
+    policy,
     signal: call.signal,
     timeoutMs: call.timeoutMs === undefined ? options.timeoutMs : normalizeTimeout(call.timeoutMs),
+    maxWaitMs: capFrom.maxRetryAfterMs,
+    keepSlot,
   });
+}
+
+/** The `code` of a refusal's JSON body, read from a copy (ky still reads the original). */
+async function refusalCode(response: Response): Promise<string | undefined> {
+  try {
+    const body: unknown = JSON.parse(await response.clone().text());
+    const code = (body as { code?: unknown } | null)?.code;
+    return typeof code === 'string' ? code : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The URL's path below the base path, with a leading slash and no query (`/exports/`). */

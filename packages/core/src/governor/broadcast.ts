@@ -18,12 +18,22 @@ export interface SharedBudget {
 /** What tabs of one origin tell each other about the key's budget. */
 export type BudgetMessage =
   /**
-   * What changed in one task of the sender: requests it sent (everyone's `remaining` and
-   * burst drop too), then its view of the budget after them (when it has a confirmed one),
-   * and a server-requested wait. One message, so that a receiver never acts on the budget
-   * before it has counted the sends that went with it.
+   * What changed in one task of the sender, for one limit scope (`scope`, absent for the main
+   * budget): requests it sent (everyone's `remaining` and burst drop too), then its view of
+   * the scope's budget after them (when it has a confirmed one), the end of a rate hold of
+   * the scope (`blockedUntil`) and of an outage hold of everyone (`outage`, with the main
+   * scope), both epoch ms. One message, so that a receiver never acts on the budget before
+   * it has counted the sends that went with it. Holds are shared only while the sender
+   * enforces them, with their absolute end, so every tab's copy ends with the original.
    */
-  | { type: 'update'; sends: number; budget?: SharedBudget; blockedUntil?: number }
+  | {
+      type: 'update';
+      scope?: string;
+      sends: number;
+      budget?: SharedBudget;
+      blockedUntil?: number;
+      outage?: number;
+    }
   /** A tab just opened and knows nothing yet: whoever knows the budget says it. */
   | { type: 'hello' };
 
@@ -33,7 +43,7 @@ export interface Received {
   message: BudgetMessage;
 }
 
-const tag = 'avala-fetch/governor@1';
+const tag = 'avala-fetch/governor@2';
 
 /**
  * The governor's link to other tabs: a `BroadcastChannel` when the runtime has one, else
@@ -95,9 +105,12 @@ function readMessage(data: unknown): Received | undefined {
   if (m.type === 'hello') return { from: m.from, message: { type: 'hello' } };
   if (m.type !== 'update' || !isCount(m.sends)) return undefined;
   const message: BudgetMessage = { type: 'update', sends: m.sends };
+  if (typeof m.scope === 'string' && m.scope.length <= 100) message.scope = m.scope;
+  else if (m.scope !== undefined) return undefined;
   const budget = readBudget(m.budget);
   if (budget) message.budget = budget;
   if (isCount(m.blockedUntil)) message.blockedUntil = m.blockedUntil;
+  if (isCount(m.outage)) message.outage = m.outage;
   return { from: m.from, message };
 }
 

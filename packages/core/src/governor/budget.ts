@@ -68,6 +68,16 @@ export class Budget {
   }
 
   /**
+   * When a spent, confirmed window resets (epoch ms, before the margin): the known wait of a
+   * request that arrives now. `undefined` while requests may go, or nobody knows when.
+   */
+  spentUntil(reserve = 0): number | undefined {
+    if (!this.#confirmed || (this.remaining ?? Number.POSITIVE_INFINITY) > reserve)
+      return undefined;
+    return this.resetAt;
+  }
+
+  /**
    * Spends one of the budget for a send of ours; returns the token its answer hands to
    * {@link Budget.answered}.
    */

@@ -1,12 +1,16 @@
-import type { RateLimitState } from '../types/client.js';
+import { serverWaitJitterMs } from '../retry/backoff.js';
+import type { RateLimitState, ScopeRateLimitState } from '../types/client.js';
 import type { RateLimitOptions } from '../types/options.js';
 import { parseRateLimit, parseServerWait } from '../utils/headers.js';
-import { BudgetChannel, type BudgetMessage, type Received } from './broadcast.js';
-import { Budget } from './budget.js';
+import type { BudgetMessage } from './broadcast.js';
 import { BurstWindow } from './burst.js';
-import { normalizeRateLimitOptions } from './options.js';
+import { Hold, type HoldCause } from './hold.js';
+import { mainScope, normalizeRateLimitOptions } from './options.js';
 import { type PoolSlots, Pools, poolPath } from './pools.js';
-import { Line, type Place } from './queue.js';
+import type { Line, Place } from './queue.js';
+import { refusalOf } from './refusal.js';
+import { type ScopeState, Scopes } from './scopes.js';
+import { type ScopeNews, Tabs } from './tabs.js';
 import type {
   AttemptOutcome,
   GovernedRequest,
@@ -15,6 +19,7 @@ import type {
   GovernorEvent,
   Permit,
 } from './types.js';
+import { GovernorWaitError } from './wait-error.js';
 
 const defaultMarginMs = 250;
 /** The burst limit counts sends in a window of this length (the API's "per second"). */
@@ -23,19 +28,22 @@ const burstWindowMs = 1000;
 const burstMarginMs = 50;
 /** A 429 that says neither `Retry-After` nor a reset still means "not now": wait this long. */
 const unexplained429WaitMs = 1000;
-/** Another tab counts as active this long after its last message (see `#yielding`). */
-const peerActiveMs = 10_000;
 
-/** A request waiting in line for a pool slot or for the budget. */
+/** A request waiting in line for a pool slot or for its scope's budget. */
 interface Waiter {
   readonly method: string;
   readonly url: string;
   readonly pool: PoolSlots<Waiter> | undefined;
+  readonly scope: ScopeState<Waiter>;
   readonly since: number;
   readonly signal: AbortSignal | undefined;
+  /** The longest known wait it sits through (see `GovernedRequest.maxWaitMs`). */
+  readonly maxWaitMs: number;
   readonly resolve: (permit: Permit) => void;
   readonly reject: (reason: unknown) => void;
   holdsSlot: boolean;
+  /** The holds whose probe this request is: its answer decides whether the rest may follow. */
+  readonly probes: Hold[];
   /** Whether a `queued` event was reported (so a `released` one follows). */
   waited: boolean;
   onAbort: (() => void) | undefined;
@@ -65,56 +73,51 @@ export function createGovernor(
 
 class RateLimitGovernor implements Governor {
   readonly #now: () => number;
+  readonly #random: () => number;
   readonly #setTimeout: (callback: () => void, ms: number) => unknown;
   readonly #clearTimeout: (handle: unknown) => void;
   readonly #onEvent: ((event: GovernorEvent) => void) | undefined;
   readonly #marginMs: number;
-  readonly #budget: Budget;
+  readonly #scopes: Scopes<Waiter>;
   readonly #burst: BurstWindow;
   readonly #pools: Pools<Waiter>;
-  /** Requests that have their pool slot (if any) and wait for the budget, by arrival. */
-  readonly #line = new Line<Waiter>();
-  readonly #channel: BudgetChannel;
+  /** An outage (503) holds every request, whatever its scope or pool. */
+  readonly #outage = new Hold();
+  readonly #tabs: Tabs;
   readonly #listeners = new Set<(state: RateLimitState) => void>();
   #inFlight = 0;
   #queued = 0;
   #seq = 0;
-  #blockedUntil: number | undefined;
+  /** Set when a known wait may have grown: waiters whose cap it now exceeds are failed. */
+  #recheck = false;
   #timer: unknown;
   #timerAt: number | undefined;
-  /** The other tabs on the channel, by id: when each last spoke. */
-  readonly #peers = new Map<string, number>();
-  /** Other tabs heard from lately, counted when the budget changes hands (see `#openingAt`). */
-  #activePeers = 0;
-  /**
-   * Set after a send while another tab is active: the next send waits for a fresh task, so
-   * that the other tab's `send` messages arrive in between and both count each other's
-   * sends. Without it, two tabs would each spend the whole remaining budget at once.
-   */
-  #yielding = false;
-  /** What this task changed, told to the other tabs in one message at its end. */
-  #outbox = { sends: 0, blocked: false, pending: false };
   #snapshot: RateLimitState | undefined;
   #notifying = false;
   #disposed = false;
 
   constructor(options: RateLimitOptions, deps: GovernorDeps) {
     this.#now = deps.now ?? Date.now;
+    this.#random = deps.random ?? Math.random;
     this.#setTimeout = deps.setTimeout ?? ((callback, ms) => globalThis.setTimeout(callback, ms));
     this.#clearTimeout =
       deps.clearTimeout ??
       ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#onEvent = deps.onEvent;
     this.#marginMs = deps.marginMs ?? defaultMarginMs;
-    this.#budget = new Budget(options.initialConcurrency, this.#marginMs);
+    this.#scopes = new Scopes<Waiter>(options.scopes, options.initialConcurrency, this.#marginMs);
     this.#burst = new BurstWindow(options.burstPerSecond, burstWindowMs, burstMarginMs);
     this.#pools = new Pools<Waiter>(options.pools);
-    this.#channel = new BudgetChannel(
+    this.#tabs = new Tabs(
       options.broadcastChannel,
-      (message) => this.#receive(message),
+      {
+        receive: (message) => this.#receive(message),
+        greet: () => this.#greet(),
+        news: (scope, withHolds) => this.#news(scope, withHolds),
+      },
+      this.#now,
       deps.channelFactory,
     );
-    this.#channel.post({ type: 'hello' });
   }
 
   acquire(request: GovernedRequest): Promise<Permit> {
@@ -122,37 +125,44 @@ class RateLimitGovernor implements Governor {
     const { signal } = request;
     if (signal?.aborted) return Promise.reject(signal.reason);
     const method = request.method.toUpperCase();
-    const pool = this.#pools.find(method, poolPath(request.path));
+    const path = poolPath(request.path);
+    const pool = this.#pools.find(method, path);
+    const scope = this.#scopes.find(method, path);
     const now = this.#now();
     return new Promise<Permit>((resolve, reject) => {
       const waiter: Waiter = {
         method,
         url: request.url ?? request.path,
         pool,
+        scope,
         since: now,
         signal,
+        maxWaitMs: request.maxWaitMs ?? Number.POSITIVE_INFINITY,
         resolve,
         reject,
         holdsSlot: false,
+        probes: [],
         waited: false,
         onAbort: undefined,
       };
+      const tooLong = this.#tooLong(waiter, now);
+      if (tooLong) {
+        reject(tooLong);
+        return;
+      }
       const seq = ++this.#seq;
       if (pool && !pool.open(now)) {
         this.#wait(waiter, pool.line, seq);
         this.#pump(); // sets the timer if the server closed the pool for a while
         return;
       }
-      if (pool) {
-        pool.held++;
-        waiter.holdsSlot = true;
-      }
+      if (pool) this.#takeSlot(pool, waiter);
       // Only an empty line may be overtaken; otherwise FIFO puts the newcomer behind it.
-      if (this.#line.size === 0 && !this.#yielding && this.#openingAt(now) <= now) {
+      if (scope.line.size === 0 && !this.#tabs.yielding && this.#openingAt(scope, now) <= now) {
         this.#grant(waiter, now);
         return;
       }
-      this.#wait(waiter, this.#line, seq);
+      this.#wait(waiter, scope.line, seq);
       this.#pump();
     });
   }
@@ -173,11 +183,11 @@ class RateLimitGovernor implements Governor {
     if (this.#disposed) return;
     this.#disposed = true;
     this.#clearTimer();
-    this.#channel.close();
+    this.#tabs.close();
     const error = disposedError();
     const waiters = [
       ...this.#pools.all().flatMap((pool) => pool.line.drain()),
-      ...this.#line.drain(),
+      ...this.#scopes.all().flatMap((scope) => scope.line.drain()),
     ];
     for (const waiter of waiters) {
       this.#detach(waiter);
@@ -194,7 +204,7 @@ class RateLimitGovernor implements Governor {
     waiter.waited = true;
     const { signal } = waiter;
     if (signal) {
-      waiter.onAbort = () => this.#abort(place, signal.reason);
+      waiter.onAbort = () => this.#leave(place, signal.reason);
       signal.addEventListener('abort', waiter.onAbort, { once: true });
     }
     this.#emit({
@@ -207,27 +217,35 @@ class RateLimitGovernor implements Governor {
     this.#changed();
   }
 
-  /** Takes an aborted waiter out of whichever line it stands in now, freeing its slot. */
-  #abort(place: Place<Waiter>, reason: unknown): void {
+  /** Takes a waiter out of whichever line it stands in now, freeing its slot, and rejects it. */
+  #leave(place: Place<Waiter>, reason: unknown, pump = true): void {
     if (!place.line?.remove(place)) return;
     const waiter = place.value;
     this.#queued--;
-    waiter.onAbort = undefined;
+    this.#detach(waiter);
     if (waiter.holdsSlot && waiter.pool) this.#freeSlot(waiter.pool);
     waiter.reject(reason);
     this.#changed();
-    this.#pump();
+    if (pump) this.#pump();
   }
 
-  /** Sends one request: spends the budget (here and in other tabs) and hands out its permit. */
+  #takeSlot(pool: PoolSlots<Waiter>, waiter: Waiter): void {
+    pool.held++;
+    waiter.holdsSlot = true;
+    // The first slot after a pool's hold is its probe: the next wait for its answer.
+    if (pool.hold.takeProbe()) waiter.probes.push(pool.hold);
+  }
+
+  /** Sends one request: spends its scope's budget (here and in other tabs), hands out its permit. */
   #grant(waiter: Waiter, now: number): void {
-    const token = this.#budget.recordSend();
-    const sentAt = this.#budget.sends;
+    const { scope } = waiter;
+    const token = scope.budget.recordSend();
+    const sentAt = scope.budget.sends;
     this.#burst.record(now);
     this.#inFlight++;
-    this.#outbox.sends++;
-    this.#share();
-    if (this.#activePeers > 0) this.#yielding = true;
+    this.#tabs.sent(tabScope(scope));
+    if (this.#outage.takeProbe()) waiter.probes.push(this.#outage);
+    if (scope.hold.takeProbe()) waiter.probes.push(scope.hold);
     this.#detach(waiter);
     if (waiter.waited) {
       this.#emit({
@@ -253,7 +271,10 @@ class RateLimitGovernor implements Governor {
         released = true;
         if (this.#disposed) return;
         this.#inFlight--;
-        this.#learn(outcome, sentAt, token, pool);
+        const refused = this.#learn(outcome, sentAt, token, waiter);
+        for (const hold of waiter.probes) {
+          hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');
+        }
         if (pool && !retained) this.#freeSlot(pool);
         this.#changed();
         this.#pump();
@@ -273,87 +294,111 @@ class RateLimitGovernor implements Governor {
     };
   }
 
-  /** Learns the budget, slow start and any wait the server asked for from one response. */
+  /**
+   * Learns the budget, slow start and any wait the server asked for from one response;
+   * returns whether it was a refusal (429/503).
+   */
   #learn(
     outcome: AttemptOutcome | undefined,
     sentAt: number,
     token: number,
-    pool: PoolSlots<Waiter> | undefined,
-  ): void {
-    const budget = this.#budget;
+    waiter: Waiter,
+  ): boolean {
+    const { scope, pool } = waiter;
+    const budget = scope.budget;
     if (!outcome) {
       budget.answered(token, 'none');
-      return;
+      return false;
     }
     const { status, headers } = outcome;
     const now = this.#now();
     const view = parseRateLimit(headers, now);
-    const refused = status === 429 || status === 503;
-    budget.answered(token, refused ? 'refused' : 'ok');
-    if (view && budget.learn(view, sentAt)) this.#share();
-    if (!refused) return;
+    const cause = refusalOf(status, view, outcome.code, pool !== undefined);
+    budget.answered(token, cause ? 'refused' : 'ok');
+    if (view && budget.learn(view, sentAt)) {
+      this.#tabs.share(tabScope(scope));
+      this.#recheck = true;
+    }
+    if (!cause) return false;
     // docs/retry-rule.md: Retry-After wins, else the reset; a bare 429 still means "not right now".
     const wait =
       parseServerWait(status, headers, now) ?? (status === 429 ? unexplained429WaitMs : 0);
-    const until = now + wait;
-    if (wait <= 0) return;
-    // A 429 with budget left refused the pool (say, a sixth export job), not the rate limit:
-    // only that pool waits, the rest of the traffic goes on.
-    if (pool && status === 429 && (view?.remaining ?? 0) > 0) {
-      pool.blockedUntil = Math.max(pool.blockedUntil ?? 0, until);
-      return;
-    }
-    if (this.#block(until)) {
-      this.#outbox.blocked = true;
-      this.#share();
-    }
-  }
-
-  /** Holds everyone until `until`; true when that is later than the hold already in place. */
-  #block(until: number): boolean {
-    if (this.#blockedUntil !== undefined && this.#blockedUntil >= until) return false;
-    this.#blockedUntil = until;
-    this.#changed();
+    // A wait the request itself will not sleep through fails it at once (docs/retry-rule.md);
+    // that fail-fast must not leave everyone else held for the whole wait either.
+    if (wait <= 0 || wait > waiter.maxWaitMs) return true;
+    // A little spread, so that many clients told the same second do not all wake in it.
+    const until = now + wait + serverWaitJitterMs(wait, this.#random);
+    this.#hold(cause, until, scope, pool);
     return true;
   }
 
-  /** Tells the other tabs what changed, once at the end of this task. */
-  #share(): void {
-    if (this.#outbox.pending || !this.#channel.open) return;
-    this.#outbox.pending = true;
-    queueMicrotask(() => {
-      const { sends, blocked } = this.#outbox;
-      this.#outbox = { sends: 0, blocked: false, pending: false };
-      if (this.#disposed) return;
-      const message: BudgetMessage = { type: 'update', sends };
-      const { limit, remaining, resetAt } = this.#budget;
-      const known = limit !== undefined && remaining !== undefined && resetAt !== undefined;
-      if (known && this.#budget.confirmed) message.budget = { limit, remaining, resetAt };
-      if (blocked && this.#blockedUntil !== undefined) message.blockedUntil = this.#blockedUntil;
-      this.#channel.post(message);
-    });
-  }
-
-  #receive({ from, message }: Received): void {
-    if (this.#disposed) return;
-    const now = this.#now();
-    this.#peers.set(from, now);
-    if (message.type === 'hello') {
-      // Someone new: tell what we know (an update with no sends carries the budget and wait).
-      this.#outbox.blocked = this.#blockedUntil !== undefined && this.#blockedUntil > now;
-      if (this.#budget.confirmed || this.#outbox.blocked) this.#share();
+  /** Puts the hold of `cause` in place: a pool's, a scope's (rate), or everyone's (outage). */
+  #hold(
+    cause: HoldCause,
+    until: number,
+    scope: ScopeState<Waiter>,
+    pool: PoolSlots<Waiter> | undefined,
+  ): void {
+    if (cause === 'concurrency_limited') {
+      // Only the pool was full: the rest of the traffic goes on. Outside a pool nothing waits.
+      if (pool?.hold.set(until, cause)) this.#recheck = true;
       return;
     }
-    // The sender's sends first: its budget view already counts them.
-    if (message.sends > 0) {
-      this.#budget.recordOtherSends(message.sends);
-      this.#burst.record(now, message.sends);
+    const hold = cause === 'service_unavailable' ? this.#outage : scope.hold;
+    if (!hold.set(until, cause)) return;
+    this.#recheck = true;
+    this.#tabs.share(cause === 'service_unavailable' ? undefined : tabScope(scope), true);
+    this.#changed();
+  }
+
+  /** Another tab's news: its sends first (its budget view already counts them), then holds. */
+  #receive(message: BudgetMessage): void {
+    if (this.#disposed || message.type !== 'update') return;
+    const now = this.#now();
+    if (message.sends > 0) this.#burst.record(now, message.sends);
+    const scope = this.#scopes.named(message.scope);
+    if (scope) {
+      if (message.sends > 0) scope.budget.recordOtherSends(message.sends);
+      // Another tab's view needs no ageing: it counts every send it had heard of.
+      if (message.budget) scope.budget.learn(message.budget, scope.budget.sends);
+      if (message.blockedUntil !== undefined) scope.hold.set(message.blockedUntil, 'rate_limited');
     }
-    // Another tab's view needs no ageing: it counts every send it had heard of.
-    if (message.budget) this.#budget.learn(message.budget, this.#budget.sends);
-    if (message.blockedUntil !== undefined) this.#block(message.blockedUntil);
+    if (message.outage !== undefined) this.#outage.set(message.outage, 'service_unavailable');
+    this.#recheck = true;
     this.#changed();
     this.#pump();
+  }
+
+  /** A tab just opened: tell it every budget we know and every hold in force. */
+  #greet(): void {
+    const now = this.#now();
+    for (const scope of this.#scopes.all()) {
+      const holding =
+        isFuture(scope.hold.until, now) ||
+        (scope === this.#scopes.main && isFuture(this.#outage.until, now));
+      if (scope.budget.confirmed || holding) this.#tabs.share(tabScope(scope), holding);
+    }
+  }
+
+  /** What the other tabs should hear about one scope at the end of this task. */
+  #news(name: string | undefined, withHolds: boolean): ScopeNews {
+    const scope = this.#scopes.named(name);
+    const news: ScopeNews = {};
+    if (!scope) return news;
+    const { limit, remaining, resetAt } = scope.budget;
+    if (
+      scope.budget.confirmed &&
+      limit !== undefined &&
+      remaining !== undefined &&
+      resetAt !== undefined
+    ) {
+      news.budget = { limit, remaining, resetAt };
+    }
+    if (!withHolds) return news;
+    const now = this.#now();
+    if (isFuture(scope.hold.until, now)) news.blockedUntil = scope.hold.until;
+    if (name === undefined && isFuture(this.#outage.until, now)) news.outage = this.#outage.until;
+    return news;
   }
 
   /** Gives a pool slot back and hands it to the first of that pool's line. */
@@ -362,75 +407,119 @@ class RateLimitGovernor implements Governor {
     this.#fillSlots(pool, this.#now());
   }
 
-  /** Hands the pool's free slots to the first of its line, who then wait for the budget. */
+  /** Hands the pool's free slots to the first of its line, who then wait for their budget. */
   #fillSlots(pool: PoolSlots<Waiter>, now: number): void {
     while (pool.line.size > 0 && pool.free(now)) {
       const place = pool.line.shift();
       if (!place) break;
-      pool.held++;
-      place.value.holdsSlot = true;
+      this.#takeSlot(pool, place.value);
       // It keeps its arrival order for the budget: waiting for the pool cost it no place.
-      this.#line.insert(place);
+      place.value.scope.line.insert(place);
     }
   }
 
-  /** Lets go every waiter the budget allows now, then sets the timer for the next opening. */
+  /** Lets go every waiter the budgets allow now, oldest first, then sets the timer. */
   #pump(): void {
     if (this.#disposed) return;
     const now = this.#now();
     for (const pool of this.#pools.all()) this.#fillSlots(pool, now);
-    let opening = this.#openingAt(now);
-    while (this.#line.size > 0 && !this.#yielding && opening <= now) {
-      const place = this.#line.shift();
+    if (this.#recheck) this.#failTooLong(now);
+    while (!this.#tabs.yielding) {
+      let next: ScopeState<Waiter> | undefined;
+      let nextSeq = Number.POSITIVE_INFINITY;
+      for (const scope of this.#scopes.all()) {
+        const head = scope.line.head();
+        if (!head || head.seq >= nextSeq || this.#openingAt(scope, now) > now) continue;
+        next = scope;
+        nextSeq = head.seq;
+      }
+      const place = next?.line.shift();
       if (!place) break;
       this.#queued--;
       this.#grant(place.value, now);
-      opening = this.#openingAt(now);
     }
-    this.#schedule(now, opening);
+    this.#schedule(now);
   }
 
-  /** The earliest time the next request may go (`Infinity`: when a response arrives). */
-  #openingAt(now: number): number {
-    if (this.#budget.tick(now)) this.#changed();
-    if (this.#blockedUntil !== undefined && this.#blockedUntil <= now) {
-      this.#blockedUntil = undefined;
-      this.#changed();
+  /** Fails, at once, every waiter whose known wait has grown past its `maxWaitMs`. */
+  #failTooLong(now: number): void {
+    this.#recheck = false;
+    const failed: [Place<Waiter>, GovernorWaitError][] = [];
+    const visit = (place: Place<Waiter>) => {
+      const error = this.#tooLong(place.value, now);
+      if (error) failed.push([place, error]);
+    };
+    for (const pool of this.#pools.all()) pool.line.forEach(visit);
+    for (const scope of this.#scopes.all()) scope.line.forEach(visit);
+    for (const [place, error] of failed) this.#leave(place, error, false);
+  }
+
+  /**
+   * The error for a request whose known wait — a hold of the outage, of its scope or of its
+   * pool, or its scope's spent window — is longer than its `maxWaitMs`; else `undefined`.
+   * Waits of unknown length (a pool slot, slow start, a probe's answer) are not counted.
+   */
+  #tooLong(waiter: Waiter, now: number): GovernorWaitError | undefined {
+    if (!Number.isFinite(waiter.maxWaitMs)) return undefined;
+    let until = now;
+    let reason: HoldCause | undefined;
+    let pool: string | undefined;
+    const consider = (at: number | undefined, why: HoldCause, poolName?: string) => {
+      if (at === undefined || at <= until) return;
+      until = at;
+      reason = why;
+      pool = poolName;
+    };
+    const { scope } = waiter;
+    consider(this.#outage.until, 'service_unavailable');
+    consider(scope.hold.until, 'rate_limited');
+    consider(scope.budget.spentUntil(this.#tabs.activePeers), 'rate_limited');
+    if (waiter.pool && !waiter.holdsSlot) {
+      consider(waiter.pool.hold.until, 'concurrency_limited', waiter.pool.name);
     }
+    if (reason === undefined || until - now <= waiter.maxWaitMs) return undefined;
+    return new GovernorWaitError(until - now, reason, pool);
+  }
+
+  /** The earliest time the next request of `scope` may go (`Infinity`: when a response arrives). */
+  #openingAt(scope: ScopeState<Waiter>, now: number): number {
+    if (scope.budget.tick(now)) this.#changed();
+    if (this.#outage.expired(now) || scope.hold.expired(now)) this.#changed();
     // Tabs learn of each other's sends only a moment later: while others are active, each
     // leaves one request per other tab unspent, so that two never take the last one at once.
-    this.#activePeers = this.#countActivePeers(now);
+    const peers = this.#tabs.countActive(now);
     return Math.max(
-      this.#blockedUntil ?? now,
-      this.#budget.openingAt(now, this.#activePeers),
+      this.#outage.openingAt(now),
+      scope.hold.openingAt(now),
+      scope.budget.openingAt(now, peers),
       this.#burst.openingAt(now),
     );
   }
 
-  #countActivePeers(now: number): number {
-    if (this.#peers.size === 0) return 0;
-    for (const [id, seen] of this.#peers) {
-      if (now - seen >= peerActiveMs) this.#peers.delete(id);
-    }
-    return this.#peers.size;
-  }
-
   /** Keeps one timer: for the next opening, or, when idle, for the state to catch up with time. */
-  #schedule(now: number, opening: number): void {
-    let at = this.#line.size > 0 ? opening : Number.POSITIVE_INFINITY;
-    // A fresh task ends the yield whatever else the line waits for (see `#yielding`).
-    if (this.#line.size > 0 && this.#yielding) at = now;
-    // A pool refused by the server opens again by itself.
-    for (const pool of this.#pools.all()) {
-      if (pool.line.size > 0 && pool.blockedUntil !== undefined)
-        at = Math.min(at, pool.blockedUntil);
-    }
-    if (this.#line.size === 0) {
-      if (this.#blockedUntil !== undefined) at = Math.min(at, this.#blockedUntil);
-      const { resetAt } = this.#budget;
-      if (this.#budget.confirmed && resetAt !== undefined) {
+  #schedule(now: number): void {
+    let at = Number.POSITIVE_INFINITY;
+    let waiting = false;
+    for (const scope of this.#scopes.all()) {
+      const opening = this.#openingAt(scope, now);
+      if (scope.line.size > 0) {
+        waiting = true;
+        at = Math.min(at, opening);
+      }
+      // Holds and windows that end change the state even with nobody waiting.
+      if (isFuture(scope.hold.until, now)) at = Math.min(at, scope.hold.until ?? at);
+      const { resetAt } = scope.budget;
+      if (scope.budget.confirmed && resetAt !== undefined && resetAt + this.#marginMs > now) {
         at = Math.min(at, resetAt + this.#marginMs);
       }
+    }
+    if (isFuture(this.#outage.until, now)) at = Math.min(at, this.#outage.until ?? at);
+    // A fresh task ends the yield whatever else the line waits for (see `Tabs.yielding`).
+    if (waiting && this.#tabs.yielding) at = now;
+    // A pool refused by the server opens again by itself.
+    for (const pool of this.#pools.all()) {
+      if (pool.line.size > 0 && isFuture(pool.hold.until, now))
+        at = Math.min(at, pool.hold.until ?? at);
     }
     if (!Number.isFinite(at)) {
       this.#clearTimer();
@@ -443,7 +532,7 @@ class RateLimitGovernor implements Governor {
       () => {
         this.#timer = undefined;
         this.#timerAt = undefined;
-        this.#yielding = false;
+        this.#tabs.yielding = false;
         this.#pump();
       },
       Math.max(0, at - now),
@@ -494,15 +583,54 @@ class RateLimitGovernor implements Governor {
   }
 
   #makeState(): RateLimitState {
-    const { limit, remaining, resetAt } = this.#budget;
-    const state: RateLimitState = { queued: this.#queued, inFlight: this.#inFlight };
-    if (limit !== undefined) state.limit = limit;
-    if (remaining !== undefined) state.remaining = remaining;
-    // After a reset has passed, the old time would only mislead until the new one is known.
-    if (resetAt !== undefined && this.#budget.confirmed) state.resetAt = resetAt;
-    if (this.#blockedUntil !== undefined) state.blockedUntil = this.#blockedUntil;
+    const main = this.#scopes.main;
+    const state: RateLimitState = {
+      ...scopeState(main),
+      queued: this.#queued,
+      inFlight: this.#inFlight,
+    };
+    const blockedUntil = latest(this.#outage.until, main.hold.until);
+    if (blockedUntil !== undefined) state.blockedUntil = blockedUntil;
+    else delete state.blockedUntil;
+    const scopes: Record<string, ScopeRateLimitState> = {};
+    let any = false;
+    for (const scope of this.#scopes.all()) {
+      if (scope === main) continue;
+      const view = scopeState(scope);
+      if (Object.keys(view).length === 0) continue;
+      scopes[scope.name] = Object.freeze(view);
+      any = true;
+    }
+    if (any) state.scopes = Object.freeze(scopes);
     return Object.freeze(state);
   }
+}
+
+/** One scope's budget and hold as the state shows them. */
+function scopeState(scope: ScopeState<unknown>): ScopeRateLimitState {
+  const { limit, remaining, resetAt, confirmed } = scope.budget;
+  const view: ScopeRateLimitState = {};
+  if (limit !== undefined) view.limit = limit;
+  if (remaining !== undefined) view.remaining = remaining;
+  // After a reset has passed, the old time would only mislead until the new one is known.
+  if (resetAt !== undefined && confirmed) view.resetAt = resetAt;
+  if (scope.hold.until !== undefined) view.blockedUntil = scope.hold.until;
+  return view;
+}
+
+/** How a scope is named in tab messages: the main scope by no name. */
+function tabScope(scope: ScopeState<unknown>): string | undefined {
+  return scope.name === mainScope ? undefined : scope.name;
+}
+
+function isFuture(at: number | undefined, now: number): boolean {
+  return at !== undefined && at > now;
+}
+
+function latest(a: number | undefined, b: number | undefined): number | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Math.max(a, b);
 }
 
 function disposedError(): DOMException {

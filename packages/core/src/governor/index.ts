@@ -1,7 +1,14 @@
-/** The proactive rate-limit governor (docs/avala-api.md): budget, burst, slow start, pools, tab sharing. */
+/** The proactive rate-limit governor (docs/avala-api.md): budget, burst, slow start, pools, scopes, tab sharing. */
 export type { ChannelLike } from './broadcast.js';
 export { createGovernor } from './governor.js';
-export { defaultPools, defaultRateLimitOptions, normalizeRateLimitOptions } from './options.js';
+export type { HoldCause } from './hold.js';
+export {
+  defaultPools,
+  defaultRateLimitOptions,
+  defaultScopes,
+  normalizeRateLimitOptions,
+} from './options.js';
+export { refusalOf } from './refusal.js';
 export type {
   AttemptOutcome,
   GovernedRequest,
@@ -10,3 +17,4 @@ export type {
   GovernorEvent,
   Permit,
 } from './types.js';
+export { GovernorWaitError } from './wait-error.js';

@@ -1,4 +1,7 @@
-import type { ConcurrencyPool, RateLimitOptions } from '../types/options.js';
+import type { ConcurrencyPool, LimitScope, RateLimitOptions } from '../types/options.js';
+
+/** The name of the budget of every request in no limit scope. */
+export const mainScope = 'main';
 
 /**
  * The default concurrency pools (docs/avala-api.md): 10 upload connections, 5 export jobs.
@@ -12,6 +15,14 @@ export const defaultPools: readonly ConcurrencyPool[] = Object.freeze([
 ]);
 
 /**
+ * The default limit scopes (docs/avala-api.md): inference endpoints have a budget of their
+ * own (10 a minute), which must neither shrink nor be overwritten by the main budget.
+ */
+export const defaultScopes: readonly LimitScope[] = Object.freeze([
+  { name: 'inference', match: /^[A-Z]+ \/inference(?:\/|$)/ },
+]);
+
+/**
  * The governor's defaults: 4 requests in flight until the first response tells the budget,
  * 20 sends a second (the API's burst), the upload and export pools, and one budget shared by
  * every tab of the origin over the `'avala-fetch'` BroadcastChannel.
@@ -21,6 +32,7 @@ export const defaultRateLimitOptions: RateLimitOptions = Object.freeze({
   burstPerSecond: 20,
   pools: defaultPools as ConcurrencyPool[],
   broadcastChannel: 'avala-fetch',
+  scopes: defaultScopes as LimitScope[],
 });
 
 /**
@@ -44,6 +56,7 @@ export function normalizeRateLimitOptions(
       input?.broadcastChannel === undefined
         ? defaultRateLimitOptions.broadcastChannel
         : input.broadcastChannel,
+    scopes: [...(input?.scopes ?? defaultRateLimitOptions.scopes)],
   };
   requireCount('initialConcurrency', options.initialConcurrency);
   // Infinity turns the burst cap off; anything else must be a whole positive number.
@@ -56,6 +69,13 @@ export function normalizeRateLimitOptions(
     if (names.has(pool.name))
       throw new RangeError(`rateLimit.pools: duplicate name "${pool.name}"`);
     names.add(pool.name);
+  }
+  const scopeNames = new Set<string>([mainScope]);
+  for (const scope of options.scopes) {
+    if (scopeNames.has(scope.name)) {
+      throw new RangeError(`rateLimit.scopes: duplicate or reserved name "${scope.name}"`);
+    }
+    scopeNames.add(scope.name);
   }
   if (options.broadcastChannel === '') {
     throw new RangeError('rateLimit.broadcastChannel: use a non-empty name, or false');

@@ -1,4 +1,5 @@
-import type { ConcurrencyPool } from '../types/options.js';
+import type { ConcurrencyPool, LimitScope } from '../types/options.js';
+import { Hold } from './hold.js';
 import { Line } from './queue.js';
 
 /** One concurrency pool at run time: its slots and the FIFO line of those waiting for one. */
@@ -8,10 +9,10 @@ export class PoolSlots<T> {
   /** Slots taken: from the moment a request gets one until its permit gives it back. */
   held = 0;
   /**
-   * Epoch ms until which no slot is handed out: the server refused a request of this pool
-   * for the pool's own limit (a 429 while budget was left), not for the rate limit.
+   * The server refused a request of this pool for the pool's own limit (a concurrency 429),
+   * not for the rate limit: no slot is handed out until it has passed and a probe got through.
    */
-  blockedUntil: number | undefined;
+  readonly hold = new Hold();
   readonly line = new Line<T>();
 
   constructor(pool: ConcurrencyPool) {
@@ -21,9 +22,7 @@ export class PoolSlots<T> {
 
   /** Whether a slot may be handed out at `now` (to the first in line). */
   free(now: number): boolean {
-    if (this.blockedUntil !== undefined && this.blockedUntil > now) return false;
-    this.blockedUntil = undefined;
-    return this.held < this.size;
+    return this.hold.openingAt(now) <= now && this.held < this.size;
   }
 
   /** Whether a newcomer may take a slot at `now` without passing anyone already waiting. */
@@ -44,20 +43,25 @@ export class Pools<T> {
 
   /** The pool of `method path` (path relative to the base URL, without its query), if any. */
   find(method: string, path: string): PoolSlots<T> | undefined {
-    const key = `${method} ${path}`;
-    for (const pool of this.#pools) {
-      const { match } = pool;
-      // A global or sticky RegExp keeps `lastIndex` between tests; reset it so it always matches alike.
-      if (match instanceof RegExp) match.lastIndex = 0;
-      if (match instanceof RegExp ? match.test(key) : match(method, path)) return pool.slots;
-    }
-    return undefined;
+    return this.#pools.find((pool) => matchesRoute(pool.match, method, path))?.slots;
   }
 
   /** Every pool. */
   all(): readonly PoolSlots<T>[] {
     return this.#slots;
   }
+}
+
+/** Whether `method path` matches a pool's or a scope's `match`. */
+export function matchesRoute(
+  match: ConcurrencyPool['match'] | LimitScope['match'],
+  method: string,
+  path: string,
+): boolean {
+  if (!(match instanceof RegExp)) return match(method, path);
+  // A global or sticky RegExp keeps `lastIndex` between tests; reset it so it always matches alike.
+  match.lastIndex = 0;
+  return match.test(`${method} ${path}`);
 }
 
 /**

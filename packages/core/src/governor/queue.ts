@@ -26,6 +26,20 @@ export class Line<T> {
     return this.#head?.value;
   }
 
+  /** The place of the waiter that would go next (its `seq` orders lines against each other). */
+  head(): Place<T> | undefined {
+    return this.#head;
+  }
+
+  /** Calls `visit` for each place in order; `visit` may remove the place it is given. */
+  forEach(visit: (place: Place<T>) => void): void {
+    for (let place = this.#head; place; ) {
+      const next = place.next;
+      visit(place);
+      place = next;
+    }
+  }
+
   /** Puts `value` at the back; returns its place (for {@link Line.remove}). */
   push(value: T, seq: number): Place<T> {
     const place: Place<T> = { value, seq, prev: this.#tail, next: undefined, line: this };

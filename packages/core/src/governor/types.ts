@@ -1,6 +1,7 @@
 import type { RateLimitState } from '../types/client.js';
 import type { AvalaEvent } from '../types/events.js';
 import type { ChannelLike } from './broadcast.js';
+import type { GovernorWaitError } from './wait-error.js';
 
 /** One attempt that asks the governor for leave to go. */
 export interface GovernedRequest {
@@ -12,12 +13,24 @@ export interface GovernedRequest {
   url?: string;
   /** Aborting it while the request waits takes it out of line and rejects with its reason. */
   signal?: AbortSignal;
+  /**
+   * The longest known wait this request sits through (a server-requested hold, a spent
+   * window's reset); a longer one rejects at once with a {@link GovernorWaitError} that says
+   * how long. The client passes the call's `maxRetryAfterMs`. Default: no cap. Waits of
+   * unknown length (a pool slot, slow start) are not capped: abort the signal for those.
+   */
+  maxWaitMs?: number;
 }
 
 /** What came back for an attempt: the governor learns the budget from it. */
 export interface AttemptOutcome {
   status: number;
   headers: Headers;
+  /**
+   * The `code` of a refusal's body, when it had one: it tells a concurrency 429
+   * (`too_many_exports`) from a rate 429 (see `refusalOf`).
+   */
+  code?: string;
 }
 
 /** Leave to send one attempt. Release it exactly once, when the attempt has ended. */
@@ -58,6 +71,8 @@ export interface GovernorDeps {
   channelFactory?: (name: string) => ChannelLike | undefined;
   /** Receives `queued`/`released` events. */
   onEvent?: (event: GovernorEvent) => void;
+  /** Draws the jitter added to server-requested waits. Default `Math.random`. */
+  random?: () => number;
   /**
    * Waited past each window reset before the next request goes, as the API states resets in
    * whole seconds. Default 250.
@@ -74,8 +89,10 @@ export interface GovernorDeps {
 export interface Governor {
   /**
    * Resolves when the request may be sent: first a slot of its pool (FIFO per pool), then the
-   * budget, the burst cap, slow start and any `Retry-After` (FIFO by arrival). Rejects with
-   * the signal's reason if it is aborted while waiting, or an `AbortError` on `dispose()`.
+   * budget of its limit scope, the burst cap, slow start and any `Retry-After` (FIFO by
+   * arrival). Rejects with the signal's reason if it is aborted while waiting, a
+   * {@link GovernorWaitError} as soon as its known wait exceeds `maxWaitMs`, or an
+   * `AbortError` on `dispose()`.
    */
   acquire(request: GovernedRequest): Promise<Permit>;
   /** The budget as seen now (the same object until something changes). */

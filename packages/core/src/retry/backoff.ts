@@ -16,9 +16,19 @@ export function serverRetryAfterMs(error: unknown): number | undefined {
 }
 
 /**
+ * The spread added to a wait the server asked for: a random part of a tenth of it, at most a
+ * second, never negative (never earlier than asked). Without it, every client told
+ * `Retry-After: 1` in the same second wakes in the same millisecond.
+ */
+export function serverWaitJitterMs(waitMs: number, random: () => number = Math.random): number {
+  return Math.round(random() * Math.min(1000, waitMs / 10));
+}
+
+/**
  * How long to wait before retry number `attempt` (1 for the first retry; TanStack Query's
  * `failureCount + 1`). The server's `retryAfterMs` wins when the error has one (capped at
- * `maxRetryAfterMs`; a longer one is refused by `shouldRetryError`, not slept through);
+ * `maxRetryAfterMs`; a longer one is refused by `shouldRetryError`, not slept through), plus
+ * {@link serverWaitJitterMs} when the policy has `jitter`;
  * otherwise exponential backoff with full jitter (uniform in 0…ceiling), capped at
  * `maxDelayMs`. `random` is injectable for tests. ky's retries (through `retry.delay`) and
  * TanStack's `retryDelay` both wait this long.
@@ -30,7 +40,10 @@ export function retryDelayMs(
   random: () => number = Math.random,
 ): number {
   const serverWait = serverRetryAfterMs(error);
-  if (serverWait !== undefined) return Math.min(serverWait, policy.maxRetryAfterMs);
+  if (serverWait !== undefined) {
+    const wait = Math.min(serverWait, policy.maxRetryAfterMs);
+    return policy.jitter ? wait + serverWaitJitterMs(wait, random) : wait;
+  }
   const ceiling = backoffCeilingMs(attempt, policy);
   return policy.jitter ? Math.round(random() * ceiling) : ceiling;
 }

@@ -30,12 +30,30 @@ export type AvalaEvent =
     }
   /** The API refused for the rate limit; requests resume at `until` (epoch ms). */
   | { type: 'rate_limited'; until: number; error: AvalaError }
+  /**
+   * A concurrency limit refused the request (a 429 for, say, five running export jobs), not
+   * the rate: only its `pool` waits, and it starts when one of the running jobs ends. `limit`
+   * is the pool's size; `until` when the server said when to try again.
+   */
+  | {
+      type: 'concurrency_limited';
+      pool?: string;
+      limit?: number;
+      until?: number;
+      error: AvalaError;
+    }
   /** The API is in maintenance or overloaded (503); `until` when it said how long. */
   | { type: 'service_unavailable'; until?: number; error: AvalaError }
   /** No response could be had (offline, DNS, connection refused). */
   | { type: 'offline'; error: AvalaError }
-  /** A request succeeded after a rate limit, an outage or a network failure. */
-  | { type: 'recovered'; from: 'rate_limited' | 'service_unavailable' | 'offline' }
+  /**
+   * A request succeeded after a rate limit, an outage or a network failure — or, for
+   * `concurrency_limited`, a request of the refused pool got through.
+   */
+  | {
+      type: 'recovered';
+      from: 'rate_limited' | 'concurrency_limited' | 'service_unavailable' | 'offline';
+    }
   /** The governor is holding a request until the budget or a pool slot frees up. */
   | { type: 'queued'; method: string; url: string; pool?: string; position: number }
   /** The governor let a held request go. */

@@ -11,6 +11,18 @@ export interface ConcurrencyPool {
   size: number;
 }
 
+/**
+ * Requests the API counts against a budget of their own (docs/avala-api.md: 10 a minute on
+ * inference endpoints, beside 100 a minute for the rest). Each scope learns its budget from
+ * its own responses; requests in no scope share the key's main budget.
+ */
+export interface LimitScope {
+  /** Names the scope in `client.rateLimit.scopes`. */
+  name: string;
+  /** Which requests belong to it: a pattern tested against `METHOD /path`, or a function. */
+  match: RegExp | ((method: string, path: string) => boolean);
+}
+
 /** How the client keeps callers inside the API's rate limits. */
 export interface RateLimitOptions {
   /** Requests allowed in flight before a response has told the budget (slow start). Default 4. */
@@ -21,6 +33,8 @@ export interface RateLimitOptions {
   pools: ConcurrencyPool[];
   /** A `BroadcastChannel` name shared by tabs of one origin, or `false`. Default `'avala-fetch'`. */
   broadcastChannel: string | false;
+  /** Routes with a budget of their own. Default: `inference` (`/inference/…`). */
+  scopes: LimitScope[];
 }
 
 /** Options of `createAvalaClient`. */

@@ -67,7 +67,15 @@ describe('backoff', () => {
 
   it("lets the server's Retry-After win, capped at maxRetryAfterMs", () => {
     expect(retryDelayMs(1, http(429, { 'retry-after': '7' }), policy, () => 0)).toBe(7000);
-    expect(retryDelayMs(1, http(503, { 'retry-after': '600' }), policy)).toBe(60_000);
+    expect(retryDelayMs(1, http(503, { 'retry-after': '600' }), policy, () => 0)).toBe(60_000);
+  });
+
+  it('adds a small jitter to a server-requested wait: up to a tenth of it, at most a second', () => {
+    expect(retryDelayMs(1, http(503, { 'retry-after': '1' }), policy, () => 1)).toBe(1100);
+    expect(retryDelayMs(1, http(429, { 'retry-after': '30' }), policy, () => 0.5)).toBe(30_500);
+    expect(retryDelayMs(1, http(503, { 'retry-after': '1' }), { ...policy, jitter: false })).toBe(
+      1000,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type AvalaError, isRetryBudgetExhausted } from '../../src/index.js';
-import { clientFor, failureOf, nextEvent, sandboxFor, statuses } from './harness.js';
+import { clientFor, FAST_RETRY, failureOf, nextEvent, sandboxFor, statuses } from './harness.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -103,7 +103,11 @@ describe('retries through ky (docs/retry-rule.md)', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const sandbox = await sandboxFor();
     // The governor would also hold the retry until Retry-After; off here so only ky's wait counts.
-    const { client } = clientFor(sandbox, { rateLimit: false });
+    // No jitter, so the wait is exactly the server's.
+    const { client } = clientFor(sandbox, {
+      rateLimit: false,
+      retry: { ...FAST_RETRY, jitter: false },
+    });
     sandbox.injectFault({ type: 'status', status: 503, retryAfterS: 1 });
     const retried = nextEvent(client, 'retry');
 
@@ -124,7 +128,7 @@ describe('retries through ky (docs/retry-rule.md)', () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox, {
       rateLimit: false,
-      retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5000 },
+      retry: { baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 5000, jitter: false },
     });
     sandbox.injectFault({ type: 'status', status: 500, headers: { 'retry-after': '1' } });
     const retried = nextEvent(client, 'retry');
@@ -144,7 +148,10 @@ describe('retries through ky (docs/retry-rule.md)', () => {
   it('sleeps exactly the wait the retry event announced (a fractional Retry-After)', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const sandbox = await sandboxFor();
-    const { client } = clientFor(sandbox, { rateLimit: false });
+    const { client } = clientFor(sandbox, {
+      rateLimit: false,
+      retry: { ...FAST_RETRY, jitter: false },
+    });
     sandbox.injectFault({ type: 'status', status: 429, headers: { 'retry-after': '1.5' } });
     const retried = nextEvent(client, 'retry');
 

@@ -91,7 +91,7 @@ describe('tabs sharing one budget over BroadcastChannel', () => {
 
     const stranger = new BroadcastChannel(channel);
     stranger.postMessage({ type: 'update', sends: 5 });
-    stranger.postMessage({ tag: 'avala-fetch/governor@1', type: 'update', sends: -3 });
+    stranger.postMessage({ tag: 'avala-fetch/governor@2', type: 'update', sends: -3 });
     stranger.postMessage('hello');
     stranger.close();
     await b.send('b2');
@@ -107,7 +107,7 @@ describe('tabs sharing one budget over BroadcastChannel', () => {
     a.permit('a1').release({ status: 200, headers: budgetHeaders(10, 9, Date.now() + 60_000) });
 
     const other = new BroadcastChannel(channel);
-    const tag = 'avala-fetch/governor@1';
+    const tag = 'avala-fetch/governor@2';
     other.postMessage({ tag, from: 'other', type: 'update', sends: 1.5 }); // not a count
     other.postMessage({ tag, from: 'other', type: 'update', sends: 1 });
     await vi.waitFor(() => expect(a.governor.state.remaining).toBe(8));

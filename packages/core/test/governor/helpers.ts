@@ -25,12 +25,15 @@ export async function settle(): Promise<void> {
   await vi.advanceTimersByTimeAsync(0);
 }
 
-/** A governor on fake timers with no tab sharing, recording its events. */
+/**
+ * A governor on fake timers with no tab sharing, recording its events. No jitter on
+ * server-requested waits, so holds end exactly when the server said.
+ */
 export function setup(options: Partial<RateLimitOptions> = {}) {
   const events: GovernorEvent[] = [];
   const governor = createGovernor(
     { broadcastChannel: false, ...options },
-    { onEvent: (event) => events.push(event) },
+    { onEvent: (event) => events.push(event), random: () => 0 },
   );
   return { governor, events, ...tracker(governor) };
 }
@@ -56,5 +59,5 @@ export function tracker(governor: Governor) {
     if (!found) throw new Error(`${id} has no permit`);
     return found;
   }
-  return { send, granted, permit, failures };
+  return { send, granted, permit, permits, failures };
 }

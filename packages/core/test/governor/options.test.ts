@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   defaultPools,
   defaultRateLimitOptions,
+  defaultScopes,
   normalizeRateLimitOptions,
 } from '../../src/governor/index.js';
 
@@ -12,7 +13,9 @@ describe('normalizeRateLimitOptions', () => {
       burstPerSecond: 20,
       pools: [...defaultPools],
       broadcastChannel: 'avala-fetch',
+      scopes: [...defaultScopes],
     });
+    expect(defaultScopes.map((scope) => scope.name)).toEqual(['inference']);
     expect(defaultPools.map((pool) => [pool.name, pool.size])).toEqual([
       ['uploads', 10],
       ['exports', 5],

@@ -151,7 +151,7 @@ describe('governor against the sandbox', () => {
       for (;;) {
         const poll = await governedFetch(gov, box.apiUrl, `/exports/${uid}/`);
         const { status } = (await poll.json()) as { status: string };
-        if (status === 'finished') break;
+        if (status === 'exported' || status === 'failed') break;
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
       running--;
