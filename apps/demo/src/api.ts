@@ -16,18 +16,32 @@ export interface Dataset {
   uid: string;
   name: string;
   slug?: string;
+  /** The owner part of `/datasets/{owner}/{slug}/`. */
+  owner_name?: string;
+  data_type?: string;
+  /** `created` once the dataset is ready. */
+  status?: string;
+  is_sequence?: boolean;
   visibility: 'private' | 'public';
   description?: string;
   filters?: { split: string | null };
-  items?: { weight: number }[];
   item_count?: number;
   created_at?: string;
   updated_at?: string;
 }
 
-/** What the "New dataset" form sends. */
+/** An item of a dataset, listed at `/datasets/{owner}/{slug}/items/`. */
+export interface DatasetItem {
+  uid: string;
+  key: string;
+  metadata?: Record<string, unknown>;
+}
+
+/** What the "New dataset" form sends: Avala requires `name`, `slug` and `data_type`. */
 export interface NewDataset {
   name: string;
+  slug: string;
+  data_type: string;
   visibility: string;
   description: string;
   filters: { split: string };
@@ -38,20 +52,31 @@ export interface NewDataset {
 export interface Project {
   uid: string;
   name: string;
+  status?: string;
   description?: string;
   task_type?: string;
   auto_label_available?: boolean;
 }
 
-/** An export job; it runs for a while, then `finished` (or `cancelled`). */
+/** An export job; it runs for a while, then ends `exported` (or `failed`). */
 export interface ExportJob {
   uid: string;
-  status: 'pending' | 'running' | 'finished' | 'cancelled' | string;
-  dataset?: string;
+  status: 'pending' | 'running' | 'exported' | 'failed' | string;
+  dataset?: string | null;
+  project?: string | null;
   format?: string;
   created_at?: string;
-  /** Where a finished export can be downloaded. */
+  /** Where an exported job can be downloaded. */
   download_url?: string | null;
+  /** Why a failed job failed. */
+  error_message?: string | null;
+}
+
+/** An auto-label job, as `POST /projects/{uid}/auto-label/` returns it. */
+export interface AutoLabelJob {
+  uid: string;
+  status: string;
+  progress_pct?: number | null;
 }
 
 /** Page size of the datasets list: small, so "Load more" has pages to fetch. */
@@ -67,6 +92,15 @@ export function useDataset(uid: string) {
   return useAvalaQuery<Dataset>(['datasets', uid]);
 }
 
+/** The first page of a dataset's items, addressed by owner and slug as Avala does. */
+export function useDatasetItems(dataset: Dataset | undefined) {
+  const { owner_name = '', slug = '' } = dataset ?? {};
+  return useAvalaQuery<Page<DatasetItem>>(['datasets', owner_name, slug, 'items'], {
+    searchParams: { limit: 5 },
+    enabled: owner_name !== '' && slug !== '',
+  });
+}
+
 /** Creates a dataset; 400/409 go into the form. */
 export function useCreateDataset() {
   const queryClient = useQueryClient();
@@ -78,14 +112,14 @@ export function useCreateDataset() {
   });
 }
 
-/** The projects list (first page). */
+/** The key's projects (first page); `/projects/` is Avala's staff listing, 403 to a customer. */
 export function useProjects() {
-  return useAvalaQuery<Page<Project>>('/projects/');
+  return useAvalaQuery<Page<Project>>('/users/me/projects/');
 }
 
 /** Starts auto-labelling a project: plan-gated, a structured 403 on lower plans. */
 export function useAutoLabel() {
-  return useAvalaMutation<unknown, string>({
+  return useAvalaMutation<AutoLabelJob, string>({
     method: 'POST',
     path: (uid) => ['projects', uid, 'auto-label'],
     json: () => ({}),
@@ -105,15 +139,6 @@ export function useExportJob(uid: string, poll: boolean) {
   return useAvalaQuery<ExportJob>(['exports', uid], {
     enabled: poll,
     refetchInterval: (query) => (isRunning(query.state.data) ? 1000 : false),
-  });
-}
-
-/** Cancels an export: 409 once it has finished. */
-export function useCancelExport() {
-  return useAvalaMutation<ExportJob, string>({
-    method: 'POST',
-    path: (uid) => ['exports', uid, 'cancel'],
-    json: () => ({}),
   });
 }
 

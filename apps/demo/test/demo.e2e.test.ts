@@ -1,5 +1,6 @@
+import { findEndpoint, type SandboxLogEntry } from '@avala-fetch/sandbox';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DemoHarness, startDemo } from './harness.js';
 
 let demo: DemoHarness;
@@ -23,6 +24,12 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await demo.reset(page);
+});
+
+// Every request the demo sent in this file, kept before the next test's reset empties the log.
+const sent: SandboxLogEntry[] = [];
+afterEach(() => {
+  sent.push(...(demo?.sandbox.log ?? []));
 });
 
 async function open(hash: string): Promise<Page> {
@@ -99,10 +106,13 @@ describe('datasets', () => {
     await demo.screenshot(page, 'dataset-not-found');
   });
 
-  it('shows a dataset on its own page', async () => {
+  it('shows a dataset on its own page, with its items read by owner and slug', async () => {
     const page = await open('#/datasets');
     await page.getByTestId('datasets-list').getByRole('link').first().click();
-    await page.getByTestId('dataset-detail').waitFor();
+    const detail = page.getByTestId('dataset-detail');
+    await detail.waitFor();
+    expect(await detail.textContent()).toMatch(/\/datasets\/acme\/[a-z0-9-]+\//);
+    await expect.poll(() => detail.getByTestId('dataset-items').textContent()).toMatch(/frame-1/);
     await demo.screenshot(page, 'dataset-detail');
   });
 });
@@ -155,20 +165,6 @@ describe('exports', () => {
     await expect.poll(() => page.getByTestId('export-row').count()).toBe(5);
     await demo.screenshot(page, 'exports-rate-limited');
   });
-
-  it('shows the 409 inline when an export that is no longer running is cancelled', async () => {
-    const page = await open('#/exports');
-    await page.getByRole('button', { name: 'Start an export' }).click();
-    const row = page.getByTestId('export-row').first();
-    await row.waitFor();
-    // Cancel twice: the first cancels the job, the second meets the finished state (409).
-    await row.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => row.textContent()).toMatch(/cancel/i);
-    await row.getByRole('button', { name: 'Cancel' }).click();
-    await row.getByRole('alert').waitFor();
-    expect(await row.getByRole('alert').textContent()).toMatch(/409/);
-    await demo.screenshot(page, 'exports-cancel-409');
-  });
 });
 
 describe('chaos', () => {
@@ -201,5 +197,20 @@ describe('chaos', () => {
     await page.getByTestId('maintenance-toggle').uncheck();
     await page.getByTestId('toast-recovered').waitFor({ timeout: 15_000 });
     await demo.screenshot(page, 'chaos-recovered');
+  });
+});
+
+describe('the contract', () => {
+  it('sent only requests to endpoints of the contract table (docs/avala-api.md)', () => {
+    expect(sent.length).toBeGreaterThan(20);
+    // Preflights are the browser's own, not requests of the app.
+    const strays = sent
+      .filter((entry) => entry.method !== 'OPTIONS')
+      .map((entry) => `${entry.method} ${entry.path}`)
+      .filter((request) => {
+        const [method = '', path = ''] = request.split(' ');
+        return findEndpoint(method, path.replace(/^\/api\/v1/, '')) === undefined;
+      });
+    expect(strays).toEqual([]);
   });
 });

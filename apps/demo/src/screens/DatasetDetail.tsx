@@ -1,5 +1,5 @@
 import { isAvalaError } from '@avala-fetch/core';
-import { useDataset } from '../api.js';
+import { type Dataset, useDataset, useDatasetItems } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { NotFoundPage } from './NotFoundPage.js';
 
@@ -28,6 +28,19 @@ export function DatasetDetail({ uid }: { uid: string }) {
           <dd>
             <code>{dataset.uid}</code>
           </dd>
+          <dt>Address</dt>
+          <dd>
+            <code>
+              /datasets/{dataset.owner_name}/{dataset.slug}/
+            </code>
+          </dd>
+          <dt>Data type</dt>
+          <dd>
+            {dataset.data_type}
+            {dataset.is_sequence ? ' (sequences)' : ''}
+          </dd>
+          <dt>Status</dt>
+          <dd>{dataset.status}</dd>
           <dt>Visibility</dt>
           <dd>{dataset.visibility}</dd>
           <dt>Description</dt>
@@ -36,11 +49,7 @@ export function DatasetDetail({ uid }: { uid: string }) {
           <dd>{dataset.filters?.split ?? <span className="muted">none</span>}</dd>
           <dt>Items</dt>
           <dd>
-            {dataset.items?.length ? (
-              `${dataset.items.length}, weights ${dataset.items.map((item) => item.weight).join(', ')}`
-            ) : (
-              <span className="muted">none</span>
-            )}
+            <Items dataset={dataset} />
           </dd>
           {dataset.created_at && (
             <>
@@ -51,5 +60,18 @@ export function DatasetDetail({ uid }: { uid: string }) {
         </dl>
       </section>
     </>
+  );
+}
+
+/** The item count, and the keys of the first items (read by owner and slug). */
+function Items({ dataset }: { dataset: Dataset }) {
+  const items = useDatasetItems(dataset);
+  if (!dataset.item_count) return <span className="muted">none</span>;
+  const keys = items.data?.results.map((item) => item.key) ?? [];
+  return (
+    <span data-testid="dataset-items">
+      {dataset.item_count}
+      {keys.length > 0 && `: ${keys.join(', ')}${dataset.item_count > keys.length ? ', …' : ''}`}
+    </span>
   );
 }

@@ -1,5 +1,5 @@
 import { applyFieldErrors } from '@avala-fetch/react';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import {
   type FieldPath,
   type FieldValues,
@@ -12,6 +12,8 @@ import { datasetHref } from '../router.js';
 
 const empty: NewDataset = {
   name: '',
+  slug: '',
+  data_type: 'image',
   visibility: 'private',
   description: '',
   filters: { split: 'train' },
@@ -21,6 +23,8 @@ const empty: NewDataset = {
 /** Values the sandbox rejects on three fields at once: field errors under each field. */
 const invalidFields: NewDataset = {
   name: '',
+  slug: '',
+  data_type: 'image',
   visibility: 'private',
   description: 'No name, an unknown split and a weight above 1.',
   filters: { split: 'holdout' },
@@ -30,16 +34,30 @@ const invalidFields: NewDataset = {
 /** Valid fields that break an object-level rule: a non-field error above the form. */
 const invalidObject: NewDataset = {
   name: 'Public without a description',
+  slug: 'public-without-a-description',
+  data_type: 'image',
   visibility: 'public',
   description: '',
   filters: { split: 'val' },
   items: [{ weight: 1 }],
 };
 
+/** Avala's data types, for the select. */
+const DATA_TYPES = ['image', 'video', 'lidar', 'mcap'];
+
+/** The slug a name suggests (the person may type another; the server checks it). */
+function slugOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
 /**
  * The "New dataset" form. It validates nothing itself: the server's 400 field errors go
  * under each field (nested and list paths too), object-level ones above the form, and a 409
- * duplicate name under the name — all through `applyFieldErrors`.
+ * duplicate name under the name — all through `applyFieldErrors`. The slug follows the name
+ * until the person edits it, as Avala's own form does.
  */
 export function DatasetForm() {
   const form = useForm<NewDataset>({ defaultValues: empty });
@@ -48,6 +66,10 @@ export function DatasetForm() {
   const create = useCreateDataset();
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [created, setCreated] = useState<{ uid: string; name: string }>();
+  const name = form.watch('name');
+  useEffect(() => {
+    if (!form.getFieldState('slug').isDirty) form.setValue('slug', slugOf(name));
+  }, [form, name]);
 
   const fill = (values: NewDataset) => {
     setFormErrors([]);
@@ -106,6 +128,22 @@ export function DatasetForm() {
 
         <Field form={form} name="name" label="Name">
           {(props) => <input {...props} {...register('name')} autoComplete="off" />}
+        </Field>
+
+        <Field form={form} name="slug" label="Slug" hint="Part of the dataset's address.">
+          {(props) => <input {...props} {...register('slug')} autoComplete="off" />}
+        </Field>
+
+        <Field form={form} name="data_type" label="Data type">
+          {(props) => (
+            <select {...props} {...register('data_type')}>
+              {DATA_TYPES.map((type) => (
+                <option key={type} value={type}>
+                  {type}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
 
         <Field form={form} name="visibility" label="Visibility">

@@ -1,12 +1,5 @@
 import { useState } from 'react';
-import {
-  type ExportJob,
-  isRunning,
-  useCancelExport,
-  useDatasets,
-  useExportJob,
-  useStartExport,
-} from '../api.js';
+import { type ExportJob, isRunning, useDatasets, useExportJob, useStartExport } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { demoConfig } from '../config.js';
 
@@ -14,8 +7,8 @@ const BURST = 6;
 
 /**
  * Export jobs: a key may run 5 at once, so a burst of 6 meets a 429 (a toast counts down
- * to when the client tries again). Cancelling a job that is no longer running is a 409,
- * shown on its row.
+ * to when the client tries again). Each job is polled until it ends `exported` (with a
+ * download link) or `failed`.
  */
 export function ExportsScreen() {
   const datasets = useDatasets();
@@ -48,8 +41,9 @@ export function ExportsScreen() {
     <>
       <h2>Exports</h2>
       <p className="screen-intro">
-        Start export jobs and cancel them. Five may run per key; the sixth is refused with 429 until
-        one finishes, and the client waits out the <code>Retry-After</code> it was given.
+        Start export jobs. Five may run per key; the sixth is refused with 429 until one ends, and
+        the client waits out the <code>Retry-After</code> it was given. A job ends{' '}
+        <code>exported</code> (with a download link) or <code>failed</code>.
       </p>
       <section className="card">
         <div className="row">
@@ -110,10 +104,9 @@ export function ExportsScreen() {
 function ExportRow({ started, poll }: { started: ExportJob; poll: boolean }) {
   const uid = started.uid;
   const job = useExportJob(uid, poll);
-  const cancel = useCancelExport();
   const current = job.data ?? started;
   const status = current.status;
-  const tone = status === 'finished' ? 'pill--ok' : isRunning(current) ? 'pill--warn' : '';
+  const tone = status === 'exported' ? 'pill--ok' : isRunning(current) ? 'pill--warn' : '';
   return (
     <li style={{ display: 'block' }} data-testid="export-row">
       <div className="row" style={{ justifyContent: 'space-between' }}>
@@ -124,21 +117,9 @@ function ExportRow({ started, poll }: { started: ExportJob; poll: boolean }) {
               Download
             </a>
           )}
+          {current.error_message && <span className="muted">{current.error_message}</span>}
         </span>
-        <button
-          type="button"
-          className="danger"
-          onClick={() => cancel.mutate(uid, { onSuccess: () => job.refetch() })}
-          disabled={cancel.isPending}
-        >
-          Cancel
-        </button>
       </div>
-      {cancel.isError && (
-        <div style={{ marginTop: '0.5rem' }}>
-          <ErrorMessage error={cancel.error} title="Cannot cancel" />
-        </div>
-      )}
     </li>
   );
 }

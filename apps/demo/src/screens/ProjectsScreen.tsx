@@ -28,13 +28,14 @@ export function ProjectsScreen() {
 }
 
 function ProjectRow({ project }: { project: Project }) {
-  const { uid, name, task_type, auto_label_available } = project;
+  const { uid, name, status, task_type, auto_label_available } = project;
   const autoLabel = useAutoLabel();
   return (
     <li style={{ display: 'block' }}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span>
           <strong>{name}</strong> {task_type && <span className="pill">{task_type}</span>}{' '}
+          {status && status !== 'active' && <span className="pill">{status}</span>}{' '}
           {auto_label_available === false && (
             <span className="pill pill--warn">auto-label not in plan</span>
           )}
@@ -45,7 +46,9 @@ function ProjectRow({ project }: { project: Project }) {
       </div>
       {autoLabel.isSuccess && (
         <div className="alert alert--ok" role="status" style={{ marginTop: '0.5rem' }}>
-          <p>Auto-labelling started.</p>
+          <p>
+            Auto-labelling started: job <code>{autoLabel.data.uid}</code>, {autoLabel.data.status}.
+          </p>
         </div>
       )}
       {autoLabel.isError && (
