@@ -1,3 +1,4 @@
+import { createAvalaProxy, nodeHandler } from '@avala-fetch/proxy';
 import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
@@ -34,14 +35,13 @@ export function demoViteConfig(demo: DemoMode): UserConfig {
       : { mode: 'real' };
   return {
     root: import.meta.dirname,
-    plugins: [react(), runtimeConfig(runtime)],
+    plugins: [
+      react(),
+      runtimeConfig(runtime),
+      ...(demo.mode === 'real' ? [realApiGateway(demo.apiKey, demo.apiOrigin)] : []),
+    ],
     resolve: { conditions: ['@avala-fetch/source'] },
-    server: {
-      port: 5173,
-      // In real-API mode the key is added here, on the server: the browser calls its own
-      // origin's /api and never sees the key (docs/security.md).
-      proxy: demo.mode === 'real' ? realApiProxy(demo.apiKey, demo.apiOrigin) : undefined,
-    },
+    server: { port: 5173 },
   };
 }
 
@@ -60,14 +60,28 @@ function runtimeConfig(runtime: DemoRuntimeConfig): Plugin {
   };
 }
 
-function realApiProxy(apiKey: string, apiOrigin = 'https://api.avala.ai') {
+/**
+ * Real-API mode: `@avala-fetch/proxy` mounted in the dev server adds the key here, on the
+ * server, so the browser calls its own origin's /api/v1 and never sees the key
+ * (docs/security.md). It admits this page's own requests (`Sec-Fetch-Site: same-origin`)
+ * and tools on this machine that send no such header, but not other sites' pages.
+ */
+function realApiGateway(apiKey: string, apiOrigin = 'https://api.avala.ai'): Plugin {
   return {
-    '/api': {
-      target: apiOrigin,
-      changeOrigin: true,
-      secure: true,
-      // Overrides whatever key header the browser might send.
-      headers: { 'X-Avala-Api-Key': apiKey },
+    name: 'avala-demo-real-api-gateway',
+    configureServer(server) {
+      const proxy = createAvalaProxy({
+        apiKey,
+        upstream: apiOrigin,
+        authorize: (request) =>
+          (request.headers.get('sec-fetch-site') ?? 'same-origin') === 'same-origin',
+      });
+      const handle = nodeHandler(proxy);
+      server.middlewares.use((request, response, next) => {
+        if (request.url?.startsWith('/api/')) void handle(request, response);
+        else next();
+      });
+      server.httpServer?.once('close', () => void proxy.close());
     },
   };
 }

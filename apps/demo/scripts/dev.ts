@@ -4,7 +4,7 @@
  * packages load from their TypeScript sources (see apps/demo/README.md).
  *
  *   pnpm dev                                   sandbox mode (no Avala key needed)
- *   AVALA_API_KEY=avk_… pnpm dev -- --real     the real API through the dev server's proxy
+ *   AVALA_API_KEY=avk_… pnpm dev -- --real     the real API through @avala-fetch/proxy in the dev server
  */
 import { startSandbox } from '@avala-fetch/sandbox';
 import { createServer } from 'vite';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     console.log(`  Sandbox (a local Avala API):  ${mode.sandboxUrl}/api/v1`);
   } else {
     console.log(
-      `  Real Avala API via the proxy: /api → ${mode.apiOrigin ?? 'https://api.avala.ai'}`,
+      `  Real Avala API via @avala-fetch/proxy: /api/v1 → ${mode.apiOrigin ?? 'https://api.avala.ai'}/api/v1`,
     );
     console.log('  (the key is added by this dev server; the browser never sees it)');
   }

@@ -51,7 +51,11 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
     );
   });
 
-  app.get('/healthz', (c) => c.json({ ok: true, redis: context.redisStatus() }));
+  // Liveness of this instance, answered here and never forwarded; no caller check, no budget.
+  app.get('/healthz', (c) => {
+    c.set('path', '/healthz');
+    return c.json({ ok: true, redis: context.redisStatus() });
+  });
 
   app.all('/api/v1/*', refuseAbnormalTarget, admitCaller, async (c) => {
     const { method } = c.req;
