@@ -1,3 +1,4 @@
+import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   createAvalaProxy,
@@ -231,5 +232,30 @@ describe('the key stays on the server', () => {
     });
     expect(logs.length).toBeGreaterThan(0);
     expect(logs.join('\n')).not.toContain(KEY);
+  });
+});
+
+describe('as a Web-standard handler', () => {
+  it('mounts in another Hono app and refuses what a WHATWG URL still shows', async () => {
+    const upstream = await startEchoUpstream();
+    closers.push(upstream.close);
+    const proxy = createAvalaProxy({ apiKey: KEY, upstream: upstream.url, open: true });
+    closers.push(proxy.close);
+    const app = new Hono();
+    app.get('/', (c) => c.text('the app'));
+    app.all('/api/v1/*', (c) => proxy.fetch(c.req.raw));
+
+    const ok = await app.request('http://app.example/api/v1/datasets/?limit=2');
+    expect(ok.status).toBe(200);
+    expect(upstream.received[0]?.url).toBe('/api/v1/datasets/?limit=2');
+    expect(upstream.received[0]?.headers['x-avala-api-key']).toBe(KEY);
+    for (const path of [
+      '/api/v1//datasets/',
+      '/api/v1/datasets%2f..%2fx/',
+      '/api/v1/%252e%252e/',
+    ]) {
+      expect((await app.request(`http://app.example${path}`)).status, path).toBe(400);
+    }
+    expect(upstream.received).toHaveLength(1);
   });
 });
