@@ -11,6 +11,7 @@
  *   --short-limits          10 per 10 s, bursts of 3 per second: see 429s by clicking
  *   --no-rate-limit         turn throttling off
  *   --export-duration-ms    how long export jobs take (default 2000)
+ *   --field-errors <shape>  400 field errors `wrapped` in detail (default) or at the `root`
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_RATE_LIMIT } from './options.js';
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     'short-limits': { type: 'boolean' },
     'no-rate-limit': { type: 'boolean' },
     'export-duration-ms': { type: 'string' },
+    'field-errors': { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -36,7 +38,7 @@ if (values.help) {
   console.log(
     'Usage: avala-sandbox [--port 8787] [--host 127.0.0.1] [--limit 100] [--window-ms 60000]\n' +
       '                     [--burst 20] [--burst-window-ms 1000] [--short-limits] [--no-rate-limit]\n' +
-      '                     [--export-duration-ms 2000]',
+      '                     [--export-duration-ms 2000] [--field-errors wrapped|root]',
   );
   process.exit(0);
 }
@@ -69,6 +71,14 @@ const options: SandboxOptions = {
   host: values.host ?? '127.0.0.1',
   rateLimit: values['no-rate-limit'] ? false : rateLimit,
 };
+const fieldErrors = values['field-errors'];
+if (fieldErrors !== undefined) {
+  if (fieldErrors !== 'wrapped' && fieldErrors !== 'root') {
+    console.error(`--field-errors needs wrapped or root, got "${fieldErrors}"`);
+    process.exit(2);
+  }
+  options.fieldErrors = fieldErrors;
+}
 const exportDurationMs = numberFlag('export-duration-ms', values['export-duration-ms']);
 if (exportDurationMs !== undefined) options.exportDurationMs = exportDurationMs;
 
