@@ -40,7 +40,12 @@ const admitted = { authorization: 'Bearer good' };
 describe('admission', () => {
   it('answers 401 in Avala shape and forwards nothing to a caller not admitted', async () => {
     const { upstream, proxy } = await setup();
-    for (const headers of [{}, { authorization: 'Bearer wrong' }, { 'x-avala-api-key': KEY }]) {
+    const attempts: Record<string, string>[] = [
+      {},
+      { authorization: 'Bearer wrong' },
+      { 'x-avala-api-key': KEY },
+    ];
+    for (const headers of attempts) {
       const response = await fetch(`${proxy.url}/api/v1/datasets/`, { headers });
       expect(response.status).toBe(401);
       expect(await response.json()).toEqual({ detail: expect.any(String) });
