@@ -7,7 +7,7 @@ import type { AvalaEvent } from '../types/events.js';
 import { type CallState, releasePermit } from './call.js';
 
 // Every method is listed: ky only consults `shouldRetry` for listed methods (docs/ky-notes.md), and
-// `shouldRetry` applies the §3 rule, which lets POST/PATCH retry on 429/503 only.
+// `shouldRetry` applies the rule of docs/retry-rule.md, which lets POST/PATCH retry on 429/503 only.
 const RETRY_METHODS = ['get', 'head', 'options', 'trace', 'put', 'delete', 'post', 'patch'];
 
 /** What the retry mapping needs from the client. */
@@ -25,7 +25,7 @@ export interface RetryEnvironment {
  * Maps the call's {@link RetryPolicy} onto ky's `retry` options. ky does the mechanics — it
  * counts attempts, runs the hooks and waits (abortable by the caller's signal). `shouldRetry`
  * decides, and always with an exact boolean, so ky's own status list and header timing are
- * never consulted: the §3 rule for the method, a server wait longer than `maxRetryAfterMs`
+ * never consulted: the rule of docs/retry-rule.md for the method, a server wait longer than `maxRetryAfterMs`
  * failing at once (ky's `maxRetryAfter` would only cap it), the client's retry budget, and the
  * wait itself — `retryDelayMs`, the same function TanStack's `retryDelay` uses, so both layers
  * wait alike and the `retry` event announces exactly what ky sleeps.
@@ -50,7 +50,8 @@ export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOpt
         policy,
       });
       if (!retry) return false;
-      if (policy.budget !== false && !env.budget.trySpend(error.kind)) {
+      // The error, not only its kind: a 503's wait the governor holds everyone through is free.
+      if (policy.budget !== false && !env.budget.trySpend(error)) {
         markRetryBudgetExhausted(error);
         return false;
       }
