@@ -26,6 +26,10 @@ describe('startSandbox', () => {
   it('rejects options that cannot work', async () => {
     await expect(startSandbox({ rateLimit: { limit: 0 } })).rejects.toThrow(RangeError);
     await expect(startSandbox({ maxBodyBytes: -1 })).rejects.toThrow(RangeError);
+    await expect(startSandbox({ rateLimit: { inferenceLimit: 0 } })).rejects.toThrow(RangeError);
+    await expect(startSandbox({ fieldErrors: 'nested' as unknown as 'root' })).rejects.toThrow(
+      /fieldErrors must be 'wrapped' or 'root'/,
+    );
   });
 
   it('closes once, however often close() is called, and stops answering', async () => {
