@@ -143,6 +143,29 @@ describe('a form on useAvalaMutation + applyFieldErrors', () => {
   });
 });
 
+describe.each(['wrapped', 'root'] as const)('field errors sent %s reach the form', (shape) => {
+  // Avala's docs wrap field errors in `detail`, DRF sends them at the root: a form reads both.
+  const shaped = sandboxSuite({ rateLimit: false, fieldErrors: shape });
+  beforeEach(() => {
+    ({ sandbox, client, queryClient } = shaped);
+  });
+
+  it('puts each message under its field, nested and list paths included', async () => {
+    renderForm({
+      ...valid,
+      name: '',
+      filters: { split: 'bogus' },
+      items: [{ weight: 0.5 }, { weight: 2 }],
+    });
+    expect((await screen.findByText('This field may not be blank.')).id).toBe('name-error');
+    expect(screen.getByText('"bogus" is not a valid choice.').id).toBe('split-error');
+    expect(screen.getByText('Ensure this value is less than or equal to 1.').id).toBe(
+      'weight-1-error',
+    );
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(1);
+  });
+});
+
 describe('useAvalaMutation retries (docs/retry-rule.md)', () => {
   it('does not repeat a POST after a 500: it may have been applied', async () => {
     sandbox.injectFault({ type: 'status', status: 500, method: 'POST', path: '/datasets/' });
