@@ -81,6 +81,8 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     put: call('PUT'),
     patch: call('PATCH'),
     delete: call('DELETE'),
+    startJob: (path: AvalaPath, callOptions: AnyRequestOptions = {}) =>
+      engine.startJob({ method: 'POST', path, options: callOptions }) as Promise<never>,
     page,
     paginate,
     get rateLimit() {

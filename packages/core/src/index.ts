@@ -33,10 +33,12 @@ export {
 } from './errors/field-errors.js';
 export {
   AbortedError,
+  type AnyAvalaError,
   BadRequestError,
   ConflictError,
   createErrorOfKind,
   ERROR_CLASSES,
+  type ErrorOfKind,
   ForbiddenError,
   InvalidResponseError,
   type InvalidResponseErrorInit,
@@ -59,12 +61,16 @@ export {
   createGovernor,
   defaultPools,
   defaultRateLimitOptions,
+  defaultScopes,
   type GovernedRequest,
   type Governor,
   type GovernorDeps,
   type GovernorEvent,
+  GovernorWaitError,
+  type HoldCause,
   normalizeRateLimitOptions,
   type Permit,
+  refusalOf,
 } from './governor/index.js';
 // The retry policy (docs/retry-rule.md): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
@@ -88,17 +94,24 @@ export {
 // Public types.
 export type {
   AvalaClient,
+  AvalaJob,
   AvalaPath,
   AvalaRequestOptions,
   Page,
   PaginateOptions,
   RateLimitState,
   ResponseOf,
+  SchemaOf,
   SearchParams,
 } from './types/client.js';
 export type { AvalaErrorKind, RateLimitInfo, RequestInfo } from './types/errors.js';
 export type { AvalaEvent, AvalaEventListener, AvalaEventType } from './types/events.js';
-export type { AvalaClientOptions, ConcurrencyPool, RateLimitOptions } from './types/options.js';
+export type {
+  AvalaClientOptions,
+  ConcurrencyPool,
+  LimitScope,
+  RateLimitOptions,
+} from './types/options.js';
 export type { RetryBudgetOptions, RetryOption, RetryPolicy } from './types/retry.js';
 // The helpers beneath: header parsing, safe paths and base URLs, redaction (docs/security.md).
 export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';

@@ -29,6 +29,12 @@ export interface AvalaRequestOptions<S extends StandardSchemaV1 | undefined = un
   timeoutMs?: number;
 }
 
+/**
+ * A Standard Schema (zod 4 is one) whose output is `T`. The hooks' default for their schema
+ * parameter, so `useAvalaMutation<Dataset, Vars>({ schema })` takes a schema of `Dataset`.
+ */
+export type SchemaOf<T> = StandardSchemaV1<unknown, T>;
+
 /** The body type a call resolves to: the schema's output, else `T`. */
 export type ResponseOf<S extends StandardSchemaV1 | undefined, T> = S extends StandardSchemaV1
   ? StandardSchemaV1InferOutput<S>
@@ -47,6 +53,24 @@ export interface PaginateOptions<S extends StandardSchemaV1 | undefined = undefi
   extends Omit<AvalaRequestOptions<S>, 'json'> {
   /** Page size (`limit`); the API's default is 100. */
   limit?: number;
+}
+
+/**
+ * A job started with `client.startJob` (an export): the API's answer, and the concurrency
+ * slot it keeps until the job is over (docs/avala-api.md: a job counts against its limit
+ * until it ends, not until `POST` has answered).
+ */
+export interface AvalaJob<T> {
+  /** The created job, as the API answered it (the schema's output when one was given). */
+  readonly data: T;
+  /**
+   * The job's own path (`/exports/{uid}/`), when the answer had a `uid`. The slot is freed
+   * as soon as any call of this client sees the job end there: a `GET` of it (or of its
+   * list) showing `exported`, `failed` or `cancelled`, a cancel or `DELETE` of it, or a 404.
+   */
+  readonly path: string | undefined;
+  /** Frees the slot now; later calls do nothing. Call it when you stop watching the job. */
+  release(): void;
 }
 
 /** The governor's view of the rate-limit budget. */
@@ -113,6 +137,16 @@ export interface AvalaClient {
     pathOrUrl: AvalaPath,
     options?: PaginateOptions<S>,
   ): Promise<Page<ResponseOf<S, T>>>;
+  /**
+   * POSTs `options.json` to `path` to start a job that counts against a concurrency pool
+   * (`POST /exports/`, 5 at once) and keeps the job's slot after the answer, until the job is
+   * seen to end or the returned {@link AvalaJob}'s `release()` is called; a sixth job then
+   * waits for a slot instead of meeting the API's 429. Retried like `post`.
+   */
+  startJob<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
+    path: AvalaPath,
+    options?: AvalaRequestOptions<S>,
+  ): Promise<AvalaJob<ResponseOf<S, T>>>;
   /** Every item of a cursor-paginated list, following `next` page by page. */
   paginate<T = unknown, S extends StandardSchemaV1 | undefined = undefined>(
     path: AvalaPath,

@@ -49,4 +49,27 @@ describe('condition events (once per condition)', () => {
       { type: 'recovered', from: 'rate_limited' },
     ]);
   });
+
+  it('raises concurrency_limited, not rate_limited, for a 429 the governor read as a full pool', () => {
+    const conditions = new ConditionTracker(() => NOW);
+    conditions.sent();
+    expect(conditions.failed(throttled(), { pool: 'exports', limit: 5 })).toMatchObject({
+      type: 'concurrency_limited',
+      pool: 'exports',
+      limit: 5,
+      until: NOW + 20_000,
+    });
+    expect(conditions.failed(throttled(), { pool: 'exports', limit: 5 })).toBeUndefined();
+  });
+
+  it('ends a concurrency limit only with a success in its own pool', () => {
+    const conditions = new ConditionTracker(() => NOW);
+    conditions.sent();
+    conditions.failed(throttled(), { pool: 'exports', limit: 5 });
+    expect(conditions.succeeded(conditions.sent())).toEqual([]);
+    expect(conditions.succeeded(conditions.sent(), 'uploads')).toEqual([]);
+    expect(conditions.succeeded(conditions.sent(), 'exports')).toEqual([
+      { type: 'recovered', from: 'concurrency_limited' },
+    ]);
+  });
 });
