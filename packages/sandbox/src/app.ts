@@ -50,6 +50,7 @@ export function createApp(state: SandboxState): Hono<SandboxEnv> {
   app.use(api, faults(state.faults, state.delays));
   app.use(api, auth({ isPublic: isHealthCheck }));
   app.use(api, throttle(state.limiter, options.rateLimit));
+  // The routes' 400s read the `fieldErrors` option from here (see `validationFailed`).
   app.use(api, async (c, next) => {
     c.set('fieldErrorShape', options.fieldErrors);
     await next();

@@ -417,6 +417,30 @@ describe('manual upload', () => {
   });
 });
 
+describe('manual upload forms expire', () => {
+  const clock = manualClock();
+  const ctx = useSandbox({ now: clock.now });
+
+  it('storage refuses a form after its 15 minutes', async () => {
+    const response = await call(ctx.sandbox, '/datasets/manual-upload/file-upload-url/', {
+      method: 'POST',
+      json: { dataset_name: 'Late', file_path_in_dataset: 'a.bin', content_length: 4 },
+    });
+    const { url, fields } = await response.json();
+    const policy = JSON.parse(Buffer.from(fields.policy, 'base64').toString('utf8'));
+    expect(policy.conditions).toContainEqual(['content-length-range', 0, 4]);
+    clock.advance(15 * 60_000 + 1);
+    const body = new FormData();
+    for (const [name, value] of Object.entries(fields as Record<string, string>)) {
+      body.append(name, value);
+    }
+    body.append('file', new Blob([new Uint8Array(4)]), 'a.bin');
+    const late = await fetch(url, { method: 'POST', body });
+    expect(late.status).toBe(403);
+    expect(await late.text()).toContain('Policy expired');
+  });
+});
+
 describe('inference', () => {
   const ctx = useSandbox({ rateLimit: { limit: 100, inferenceLimit: 3 } });
   const invoke = () =>

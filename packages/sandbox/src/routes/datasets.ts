@@ -36,7 +36,7 @@ import {
  * (docs/avala-api.md); `description`, `visibility`, `filters.split` and `items[].weight`
  * let the sandbox send every DRF error shape (nested objects, lists aligned by index).
  */
-export const datasetFields = {
+const datasetFields = {
   name: string({ required: true, maxLength: 100 }),
   slug: slug({ required: true, maxLength: 100 }),
   data_type: choice(DATA_TYPES, { required: true }),
@@ -65,7 +65,7 @@ const listFilters = {
 } as const;
 
 /** Object-level rules (DRF `validate()`), reported under `non_field_errors`. */
-export function objectErrors(dataset: Pick<Dataset, 'visibility' | 'description'>): string[] {
+function objectErrors(dataset: Pick<Dataset, 'visibility' | 'description'>): string[] {
   return dataset.visibility === 'public' && dataset.description === ''
     ? ['Public datasets need a description.']
     : [];
