@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono';
 import type { BudgetSnapshot, BudgetStore } from './budget/budget.js';
 import { waitForBudget } from './budget/wait.js';
+import { redactKey } from './forward.js';
 import { hashId } from './hash.js';
 import type { ResolvedOptions } from './options.js';
 import { writeRateLimit } from './rate-limit-headers.js';
@@ -9,7 +10,7 @@ import { checkTarget } from './target.js';
 import type { RedisStatus } from './types.js';
 import { callUpstream } from './upstream.js';
 
-/** What the routes share: the options, the budget store, and the last budget seen. */
+/** What the routes share: the options, the budget store and the Redis connection's state. */
 export interface ProxyContext {
   options: ResolvedOptions;
   store: BudgetStore;
@@ -37,6 +38,9 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
   const { options, store } = context;
   const app = new Hono<ProxyEnv>();
   let lastSnapshot: BudgetSnapshot | undefined;
+  // Lines are built from method, path and status only; redacting the key is the second lock.
+  let lastKey = '';
+  const log = (line: string) => options.log(redactKey(line, lastKey));
 
   // Every answer carries the shared budget as last seen, so browsers' governors see it.
   app.use('*', async (c, next) => {
@@ -46,9 +50,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
       writeRateLimit(c.res.headers, lastSnapshot);
     }
     // Method, checked path and status only: no query, no header, so no secret can reach a log.
-    options.log(
-      `${c.req.method} ${c.get('path') ?? '-'} ${c.res.status} ${Date.now() - started}ms`,
-    );
+    log(`${c.req.method} ${c.get('path') ?? '-'} ${c.res.status} ${Date.now() - started}ms`);
   });
 
   // Liveness of this instance, answered here and never forwarded; no caller check, no budget.
@@ -66,6 +68,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
     if (body instanceof Response) return body;
 
     const apiKey = await options.apiKey();
+    lastKey = apiKey;
     const keyId = hashId(apiKey);
     let decision: Awaited<ReturnType<typeof waitForBudget>>;
     try {
@@ -77,7 +80,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
         c.req.raw.signal,
       );
     } catch (error) {
-      options.log(`budget: store unavailable (${(error as Error).message})`);
+      log(`budget: store unavailable (${(error as Error).message})`);
       return storeUnavailable();
     }
     lastSnapshot = decision.snapshot;
@@ -103,7 +106,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
   app.all('*', refuseAbnormalTarget, () => detail(404, 'Not found.'));
 
   app.onError((error) => {
-    options.log(`error: ${(error as Error).message}`);
+    log(`error: ${(error as Error).message}`);
     return detail(500, 'The gateway failed to handle the request.');
   });
 
