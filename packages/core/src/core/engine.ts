@@ -260,7 +260,9 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     throwHttpErrors: true,
   });
 
-  const send = (input: CallInput): Promise<unknown> => run(input, prepareCall(input, options));
+  // async: a refused path (UnsafeUrlError) rejects the call rather than throwing from `client.get`.
+  const send = async (input: CallInput): Promise<unknown> =>
+    run(input, prepareCall(input, options));
 
   const startJob: Engine['startJob'] = async (input) => {
     const call = prepareCall(input, options, true);
