@@ -46,6 +46,8 @@ export default defineConfig({
           root: 'packages/core',
           environment: 'node',
           exclude: [...configDefaults.exclude, 'test/browser/**'],
+          // Type tests (`*.test-d.ts`): narrowing, exhaustive switches, inference.
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
         },
       },
       {
@@ -74,7 +76,12 @@ export default defineConfig({
       },
       {
         ...sourceConditions,
-        test: { name: 'react', root: 'packages/react', environment: 'jsdom' },
+        test: {
+          name: 'react',
+          root: 'packages/react',
+          environment: 'jsdom',
+          typecheck: { enabled: true, include: ['test/**/*.test-d.ts'] },
+        },
       },
       {
         ...sourceConditions,

@@ -46,30 +46,34 @@ export type SetFieldError<TName extends string = string> = (
   options?: { shouldFocus: boolean },
 ) => void;
 
-/** Options of {@link applyFieldErrors}. */
-export interface ApplyFieldErrorsOptions {
+/**
+ * Options of {@link applyFieldErrors}. `TName` is the form's field paths: given react-hook-form's
+ * `setError`, they are its `FieldPath<TFieldValues>` (plus `root`/`root.*`), so a misspelt
+ * path in `fields`, `codeToField`, `conflictField`, `root` or a `rename` target fails to compile.
+ */
+export interface ApplyFieldErrorsOptions<TName extends string = string> {
   /**
    * Server path → form path, when they differ. A record renames a path and everything under
    * it (`{ items: 'rows' }` turns `items.1.weight` into `rows.1.weight`); a function returns
    * the form path, or `undefined` to keep the message out of the form's fields.
    */
-  rename?: Readonly<Record<string, string>> | ((path: string) => string | undefined);
+  rename?: Readonly<Record<string, TName>> | ((path: string) => TName | undefined);
   /**
    * The form's field paths (after renaming). When given, server paths that are not one of
    * them (or under one of them) are returned in `formErrors` instead of set on a field
    * nobody renders.
    */
-  fields?: readonly string[];
+  fields?: readonly TName[];
   /**
    * Error `code` → field, for errors that name no field, such as a 409
    * `{ detail, code: 'duplicate_name' }` → `{ duplicate_name: 'name' }`. The error's
    * `detail` (or message) becomes that field's message.
    */
-  codeToField?: Readonly<Record<string, string>>;
+  codeToField?: Readonly<Record<string, TName>>;
   /** The field any 409 without field errors belongs to (when `codeToField` has no match). */
-  conflictField?: string;
+  conflictField?: TName;
   /** Also set the form-level messages on this path, e.g. `'root.server'` (react-hook-form). */
-  root?: string;
+  root?: TName;
   /** Focus the first field that got an error. Default true. */
   shouldFocus?: boolean;
 }
@@ -102,7 +106,8 @@ export interface AppliedFieldErrors {
 export function applyFieldErrors<TName extends string>(
   error: unknown,
   setError: SetFieldError<TName>,
-  options: ApplyFieldErrorsOptions = {},
+  // `NoInfer`: the paths come from the form's `setError`, never widened by a typo here.
+  options: ApplyFieldErrorsOptions<NoInfer<TName>> = {},
 ): AppliedFieldErrors {
   const applied: string[] = [];
   const formErrors: string[] = [];
@@ -148,7 +153,7 @@ function finish<TName extends string>(
   formErrors: string[],
   applied: string[],
   setError: SetFieldError<TName>,
-  options: ApplyFieldErrorsOptions,
+  options: ApplyFieldErrorsOptions<TName>,
 ): AppliedFieldErrors {
   if (options.root !== undefined && formErrors.length > 0) {
     setError(options.root as TName, { type: 'server', message: formErrors.join(' ') });
@@ -157,7 +162,10 @@ function finish<TName extends string>(
 }
 
 /** The form path of a server path, or `undefined` when the form has no such field. */
-function formPath(serverPath: string, options: ApplyFieldErrorsOptions): string | undefined {
+function formPath(
+  serverPath: string,
+  options: ApplyFieldErrorsOptions<string>,
+): string | undefined {
   const { rename, fields } = options;
   let path: string | undefined = serverPath;
   if (typeof rename === 'function') path = rename(serverPath);

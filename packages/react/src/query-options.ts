@@ -1,9 +1,10 @@
 import type {
+  AnyAvalaError,
   AvalaClient,
-  AvalaError,
   AvalaPath,
   Page,
   ResponseOf,
+  SchemaOf,
   SearchParams,
   TanStackRetryOption,
 } from '@avala-fetch/core';
@@ -29,8 +30,8 @@ import type { AvalaCallOptions, AvalaSchema } from './types.js';
 export type AvalaQueryOptions<
   TQueryFnData,
   TData = TQueryFnData,
-  S extends AvalaSchema | undefined = undefined,
-> = Omit<UseQueryOptions<TQueryFnData, AvalaError, TData, QueryKey>, 'queryKey' | 'queryFn'> &
+  S extends AvalaSchema | undefined = SchemaOf<TQueryFnData> | undefined,
+> = Omit<UseQueryOptions<TQueryFnData, AnyAvalaError, TData, QueryKey>, 'queryKey' | 'queryFn'> &
   AvalaCallOptions<S> & {
     /** Query parameters; part of the derived query key. */
     searchParams?: SearchParams;
@@ -45,10 +46,10 @@ export type AvalaQueryOptions<
  */
 export type AvalaQueryDefinition<TQueryFnData, TData = TQueryFnData> = UnusedSkipTokenOptions<
   TQueryFnData,
-  AvalaError,
+  AnyAvalaError,
   TData,
   QueryKey
-> & { queryKey: DataTag<QueryKey, TQueryFnData, AvalaError> };
+> & { queryKey: DataTag<QueryKey, TQueryFnData, AnyAvalaError> };
 
 /**
  * An `initialData` that is never `undefined`, as TanStack's `DefinedInitialDataOptions` has it:
@@ -69,9 +70,9 @@ export type AvalaPageParam = string | null;
 export type AvalaInfiniteQueryOptions<
   TItem,
   TData = InfiniteData<Page<TItem>, AvalaPageParam>,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<TItem> | undefined,
 > = Omit<
-  UseInfiniteQueryOptions<Page<TItem>, AvalaError, TData, QueryKey, AvalaPageParam>,
+  UseInfiniteQueryOptions<Page<TItem>, AnyAvalaError, TData, QueryKey, AvalaPageParam>,
   'queryKey' | 'queryFn' | 'initialPageParam' | 'getNextPageParam' | 'getPreviousPageParam'
 > &
   AvalaCallOptions<S> & {
@@ -90,8 +91,8 @@ export type AvalaInfiniteQueryOptions<
 export type AvalaInfiniteQueryDefinition<
   TItem,
   TData = InfiniteData<Page<TItem>, AvalaPageParam>,
-> = UnusedSkipTokenInfiniteOptions<Page<TItem>, AvalaError, TData, QueryKey, AvalaPageParam> & {
-  queryKey: DataTag<QueryKey, InfiniteData<Page<TItem>, AvalaPageParam>, AvalaError>;
+> = UnusedSkipTokenInfiniteOptions<Page<TItem>, AnyAvalaError, TData, QueryKey, AvalaPageParam> & {
+  queryKey: DataTag<QueryKey, InfiniteData<Page<TItem>, AvalaPageParam>, AnyAvalaError>;
 };
 
 /**
@@ -100,7 +101,7 @@ export type AvalaInfiniteQueryDefinition<
  */
 export function avalaQueryOptions<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = ResponseOf<S, T>,
 >(
   client: AvalaClient,
@@ -122,7 +123,7 @@ export function avalaQueryOptions<
  */
 export function avalaQueryOptions<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = ResponseOf<S, T>,
 >(
   client: AvalaClient,
@@ -131,7 +132,7 @@ export function avalaQueryOptions<
 ): AvalaQueryDefinition<ResponseOf<S, T>, TData>;
 export function avalaQueryOptions<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = ResponseOf<S, T>,
 >(
   client: AvalaClient,
@@ -144,7 +145,7 @@ export function avalaQueryOptions<
     queryKey: (queryKey ?? avalaQueryKey(path, searchParams)) as DataTag<
       QueryKey,
       ResponseOf<S, T>,
-      AvalaError
+      AnyAvalaError
     >,
     queryFn: ({ signal }) =>
       client.get<T, S>(path, { searchParams, schema, headers, timeoutMs, signal, retry: false }),
@@ -159,7 +160,7 @@ export function avalaQueryOptions<
  */
 export function avalaInfiniteQueryOptions<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = InfiniteData<Page<ResponseOf<S, T>>, AvalaPageParam>,
 >(
   client: AvalaClient,
@@ -173,7 +174,7 @@ export function avalaInfiniteQueryOptions<
     queryKey: (queryKey ?? avalaInfiniteQueryKey(path, keyParams)) as DataTag<
       QueryKey,
       InfiniteData<Page<ResponseOf<S, T>>, AvalaPageParam>,
-      AvalaError
+      AnyAvalaError
     >,
     initialPageParam: null,
     // A `next` URL already carries the cursor, the limit and the filters: follow it as given.
@@ -205,8 +206,8 @@ export type AvalaMutationOptions<
   TData,
   TVariables = void,
   TContext = unknown,
-  S extends AvalaSchema | undefined = undefined,
-> = Omit<UseMutationOptions<TData, AvalaError, TVariables, TContext>, 'mutationFn'> &
+  S extends AvalaSchema | undefined = SchemaOf<TData> | undefined,
+> = Omit<UseMutationOptions<TData, AnyAvalaError, TVariables, TContext>, 'mutationFn'> &
   AvalaCallOptions<S> & {
     method: AvalaMutationMethod;
     /** The path, or a function of the variables (`(v) => ['datasets', v.uid]`, encoded). */
@@ -232,12 +233,12 @@ const VERBS = { POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as 
 export function avalaMutationOptions<
   T = unknown,
   TVariables = void,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TContext = unknown,
 >(
   client: AvalaClient,
   options: AvalaMutationOptions<ResponseOf<S, T>, TVariables, TContext, S>,
-): UseMutationOptions<ResponseOf<S, T>, AvalaError, TVariables, TContext> {
+): UseMutationOptions<ResponseOf<S, T>, AnyAvalaError, TVariables, TContext> {
   const { method, path, json, searchParams, idempotent, schema, headers, timeoutMs, ...tanstack } =
     options;
   const verb = VERBS[method];
@@ -271,7 +272,7 @@ function policyRetry<O extends { retry?: unknown; retryDelay?: unknown }>(
   const fromPolicy = client.retryCallbacks({
     method,
     idempotent,
-    // TanStack types the predicate's error as `AvalaError`: what the hooks' calls reject with.
+    // TanStack types the predicate's error as `AnyAvalaError`: what the hooks' calls reject with.
     retry: options.retry as TanStackRetryOption | undefined,
   });
   return {

@@ -1,4 +1,4 @@
-import type { AvalaError, AvalaPath, Page, ResponseOf } from '@avala-fetch/core';
+import type { AnyAvalaError, AvalaPath, Page, ResponseOf, SchemaOf } from '@avala-fetch/core';
 import {
   type InfiniteData,
   type QueryKey,
@@ -24,15 +24,15 @@ import { useAvalaBaseQuery } from './use-base-query.js';
  */
 export function useAvalaInfiniteQuery<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = InfiniteData<Page<ResponseOf<S, T>>, AvalaPageParam>,
 >(
   path: AvalaPath,
   options?: AvalaInfiniteQueryOptions<ResponseOf<S, T>, TData, S>,
-): UseInfiniteQueryResult<TData, AvalaError> {
+): UseInfiniteQueryResult<TData, AnyAvalaError> {
   return useAvalaBaseQuery(
     'useAvalaInfiniteQuery',
     (client) => avalaInfiniteQueryOptions<T, S, TData>(client, path, options),
-    useInfiniteQuery<Page<ResponseOf<S, T>>, AvalaError, TData, QueryKey, AvalaPageParam>,
+    useInfiniteQuery<Page<ResponseOf<S, T>>, AnyAvalaError, TData, QueryKey, AvalaPageParam>,
   );
 }

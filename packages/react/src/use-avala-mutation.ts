@@ -1,4 +1,4 @@
-import type { AvalaError, ResponseOf } from '@avala-fetch/core';
+import type { AnyAvalaError, ResponseOf, SchemaOf } from '@avala-fetch/core';
 import { type UseMutationResult, useMutation } from '@tanstack/react-query';
 import { useAvalaContext } from './provider.js';
 import { type AvalaMutationOptions, avalaMutationOptions } from './query-options.js';
@@ -17,11 +17,11 @@ import type { AvalaSchema } from './types.js';
 export function useAvalaMutation<
   T = unknown,
   TVariables = void,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TContext = unknown,
 >(
   options: AvalaMutationOptions<ResponseOf<S, T>, TVariables, TContext, S>,
-): UseMutationResult<ResponseOf<S, T>, AvalaError, TVariables, TContext> {
+): UseMutationResult<ResponseOf<S, T>, AnyAvalaError, TVariables, TContext> {
   const { client } = useAvalaContext('useAvalaMutation');
   return useMutation(avalaMutationOptions<T, TVariables, S, TContext>(client, options));
 }

@@ -1,4 +1,4 @@
-import type { AvalaError, AvalaPath, ResponseOf } from '@avala-fetch/core';
+import type { AnyAvalaError, AvalaPath, ResponseOf, SchemaOf } from '@avala-fetch/core';
 import { type DefinedUseQueryResult, type UseQueryResult, useQuery } from '@tanstack/react-query';
 import {
   type AvalaDefinedInitialData,
@@ -14,16 +14,16 @@ import { useAvalaBaseQuery } from './use-base-query.js';
  */
 export function useAvalaQuery<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = ResponseOf<S, T>,
 >(
   path: AvalaPath,
   options: AvalaQueryOptions<ResponseOf<S, T>, TData, S> &
     AvalaDefinedInitialData<ResponseOf<S, T>>,
-): DefinedUseQueryResult<TData, AvalaError>;
+): DefinedUseQueryResult<TData, AnyAvalaError>;
 /**
  * Reads `GET path` through TanStack Query: cached under `['avala', 'GET', path,
- * searchParams]`, typed from `schema` (or `T`), errors typed `AvalaError`, cancelled when the
+ * searchParams]`, typed from `schema` (or `T`), errors typed `AnyAvalaError`, cancelled when the
  * component unmounts or the key changes, retried per the client's policy by TanStack alone
  * (`failureCount`/`failureReason` tell the UI each attempt).
  *
@@ -32,23 +32,23 @@ export function useAvalaQuery<
  */
 export function useAvalaQuery<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = ResponseOf<S, T>,
 >(
   path: AvalaPath,
   options?: AvalaQueryOptions<ResponseOf<S, T>, TData, S>,
-): UseQueryResult<TData, AvalaError>;
+): UseQueryResult<TData, AnyAvalaError>;
 export function useAvalaQuery<
   T = unknown,
-  S extends AvalaSchema | undefined = undefined,
+  S extends AvalaSchema | undefined = SchemaOf<T> | undefined,
   TData = ResponseOf<S, T>,
 >(
   path: AvalaPath,
   options?: AvalaQueryOptions<ResponseOf<S, T>, TData, S>,
-): UseQueryResult<TData, AvalaError> {
+): UseQueryResult<TData, AnyAvalaError> {
   return useAvalaBaseQuery(
     'useAvalaQuery',
     (client) => avalaQueryOptions<T, S, TData>(client, path, options),
-    useQuery<ResponseOf<S, T>, AvalaError, TData>,
+    useQuery<ResponseOf<S, T>, AnyAvalaError, TData>,
   );
 }

@@ -18,6 +18,7 @@ import {
   setOwn,
 } from '../utils/redact.js';
 import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
+import type { AnyAvalaError } from './kinds.js';
 import { buildMessage, finishMessage, hasText } from './message.js';
 
 // Node's `util.inspect` hook (see `AvalaError#[INSPECT]`); a registered symbol, no import.
@@ -212,9 +213,11 @@ export class AvalaError extends Error {
 
 /**
  * Whether `value` is an `AvalaError` — also one thrown by another copy of this package
- * (checked through a `Symbol.for` brand, where `instanceof` would fail).
+ * (checked through a `Symbol.for` brand, where `instanceof` would fail). It narrows to
+ * {@link AnyAvalaError}, the union of the subclasses, so `kind` then narrows further. (An
+ * error you build yourself should be one of the subclasses, or `createErrorOfKind`'s.)
  */
-export function isAvalaError(value: unknown): value is AvalaError {
+export function isAvalaError(value: unknown): value is AnyAvalaError {
   return value instanceof AvalaError || hasAvalaErrorBrand(value);
 }
 

@@ -49,7 +49,7 @@ const DEFAULT_READ_TIMEOUT_MS = 10_000;
 const MAX_TEXT_IN_MESSAGE = 200;
 
 /**
- * The kind of an HTTP status (docs/errors.md): 400/422 `bad_request`, 401, 403, 404, 405, 409, 413,
+ * The kind of an HTTP status (docs/errors.md): 400/415/422 `bad_request`, 401, 403, 404, 405, 409, 413,
  * 429 their own kinds, 503 `service_unavailable`, other 5xx `server_error`, 2xx
  * `invalid_response` (a success this code could not use), 0 `network` (an opaque
  * `Response.error()`), anything else (other 4xx, 3xx, 1xx) `unexpected_status`.
@@ -58,6 +58,9 @@ export function kindFromStatus(status: number): AvalaErrorKind {
   switch (status) {
     case 400:
     case 422:
+    // DRF's 415 ("Unsupported media type …"): the request's body is not JSON, a malformed
+    // request like a 400 with broken JSON — the caller's to fix, never retried (docs/errors.md).
+    case 415:
       return 'bad_request';
     case 401:
       return 'unauthorized';

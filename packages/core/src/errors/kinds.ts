@@ -7,7 +7,10 @@ import type { AvalaErrorKind } from '../types/errors.js';
 import { isSecretName, REDACTED, redactString } from '../utils/redact.js';
 import { AvalaError, type AvalaErrorJSON, type AvalaErrorSubclassInit } from './avala-error.js';
 
-/** 400 Bad Request or 422 Unprocessable Content: the request was invalid (see `fieldErrors`). Never retried. */
+/**
+ * 400 Bad Request, 422 Unprocessable Content or 415 Unsupported Media Type (a body that is not
+ * JSON): the request was invalid (see `fieldErrors`; `status` tells which). Never retried.
+ */
 export class BadRequestError extends AvalaError {
   declare readonly kind: 'bad_request';
 
@@ -212,7 +215,21 @@ export const ERROR_CLASSES = {
   invalid_response: InvalidResponseError,
 } as const satisfies Record<AvalaErrorKind, new (init?: AvalaErrorSubclassInit) => AvalaError>;
 
+/**
+ * Every error a call can end in: the union of the subclasses, discriminated by `kind`, so
+ * `if (error.kind === 'invalid_response')` narrows to {@link InvalidResponseError} (and its
+ * `issues`) and a `switch` over `kind` can be checked for exhaustiveness (docs/errors.md).
+ * `isAvalaError(x)` narrows to it; the hooks of `@avala-fetch/react` type `error` with it.
+ */
+export type AnyAvalaError = InstanceType<(typeof ERROR_CLASSES)[AvalaErrorKind]>;
+
+/** The subclass of one kind: `ErrorOfKind<'not_found'>` is {@link NotFoundError}. */
+export type ErrorOfKind<K extends AvalaErrorKind> = InstanceType<(typeof ERROR_CLASSES)[K]>;
+
 /** An instance of the kind's subclass (`not_found` → `NotFoundError`). */
-export function createErrorOfKind(kind: AvalaErrorKind, init: AvalaErrorSubclassInit): AvalaError {
-  return new ERROR_CLASSES[kind](init);
+export function createErrorOfKind<K extends AvalaErrorKind>(
+  kind: K,
+  init: AvalaErrorSubclassInit,
+): ErrorOfKind<K> {
+  return new ERROR_CLASSES[kind](init) as ErrorOfKind<K>;
 }

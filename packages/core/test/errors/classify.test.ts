@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
   type AvalaErrorKind,
+  BadRequestError,
   errorFromHttp,
+  isTransientError,
   kindFromStatus,
   MAX_MESSAGE_LENGTH_FOR_TESTS,
 } from './helpers.js';
@@ -13,6 +15,7 @@ describe('kindFromStatus', () => {
   const table: [number, AvalaErrorKind][] = [
     [400, 'bad_request'],
     [422, 'bad_request'],
+    [415, 'bad_request'],
     [401, 'unauthorized'],
     [403, 'forbidden'],
     [404, 'not_found'],
@@ -165,6 +168,18 @@ describe('errorFromHttp: every docs/avala-api.md status with its typical body', 
     expect(error.method).toBe('GET');
     expect(error.url).toBe('/x/');
     expect(error.attempts).toBe(1);
+  });
+
+  it("classifies DRF's 415 as a bad_request that is never retried, keeping its status", () => {
+    const error = errorFromHttp({
+      status: 415,
+      ...json({ detail: 'Unsupported media type "text/plain" in request.' }),
+      request: { method: 'POST', url: '/datasets/' },
+    });
+    expect(error).toBeInstanceOf(BadRequestError);
+    expect(error).toMatchObject({ kind: 'bad_request', status: 415, transient: false });
+    expect(error.message).toBe('Unsupported media type "text/plain" in request.');
+    expect(isTransientError(error, 'GET')).toBe(false);
   });
 
   it('keeps the detail, code and docUrl of a structured 403', () => {
