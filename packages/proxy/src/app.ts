@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { cors } from 'hono/cors';
 import type { BudgetSnapshot, BudgetStore } from './budget/budget.js';
 import { waitForBudget } from './budget/wait.js';
 import { redactKey } from './forward.js';
@@ -52,6 +53,26 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
     // Method, checked path and status only: no query, no header, so no secret can reach a log.
     log(`${c.req.method} ${c.get('path') ?? '-'} ${c.res.status} ${Date.now() - started}ms`);
   });
+
+  // Cross-origin browsers: a preflight carries no credentials, so it is answered before
+  // admission; the budget headers are exposed so the browser's governor can read them.
+  if (options.corsOrigins.length > 0) {
+    app.use(
+      '/api/v1/*',
+      cors({
+        origin: [...options.corsOrigins],
+        allowHeaders: ['Authorization', 'Content-Type'],
+        exposeHeaders: [
+          'X-RateLimit-Limit',
+          'X-RateLimit-Remaining',
+          'X-RateLimit-Reset',
+          'Retry-After',
+        ],
+        credentials: true,
+        maxAge: 600,
+      }),
+    );
+  }
 
   // Liveness of this instance, answered here and never forwarded; no caller check, no budget.
   app.get('/healthz', (c) => {

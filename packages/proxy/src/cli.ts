@@ -9,6 +9,7 @@
  *   PORT, HOST                   where to listen (default 8788, 127.0.0.1; PORT=0 picks one)
  *   AVALA_PROXY_TOKENS           comma-separated bearer tokens callers must send
  *   AVALA_PROXY_OPEN=1           admit every caller (instead of tokens)
+ *   AVALA_PROXY_CORS_ORIGINS     comma-separated browser origins allowed cross-origin
  *   AVALA_PROXY_MAX_WAIT_MS      how long a request may wait for budget (default 10000)
  *   AVALA_PROXY_MAX_BODY_BYTES   largest request body (default 10485760)
  *   AVALA_PROXY_LIMIT, AVALA_PROXY_WINDOW_MS, AVALA_PROXY_BURST, AVALA_PROXY_BURST_WINDOW_MS

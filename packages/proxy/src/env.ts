@@ -66,6 +66,11 @@ export function optionsFromEnv(
   };
   if (env.AVALA_UPSTREAM) options.upstream = env.AVALA_UPSTREAM;
   if (env.REDIS_URL) options.redis = env.REDIS_URL;
+  const corsOrigins = (env.AVALA_PROXY_CORS_ORIGINS ?? '')
+    .split(',')
+    .map((origin) => origin.trim())
+    .filter(Boolean);
+  if (corsOrigins.length > 0) options.corsOrigins = corsOrigins;
   if (tokens.length > 0) options.authorize = bearerTokens(tokens);
   else options.open = true;
   return { ok: true, options };

@@ -30,6 +30,7 @@ export interface ResolvedOptions {
   maxBodyBytes: number;
   rateLimit: ProxyRateLimitOptions;
   allowedHosts: ReadonlySet<string> | undefined;
+  corsOrigins: readonly string[];
   upstreamTimeoutMs: number;
   log: (line: string) => void;
 }
@@ -74,6 +75,7 @@ export function resolveOptions(options: AvalaProxyOptions): ResolvedOptions {
     allowedHosts: options.allowedHosts
       ? new Set(options.allowedHosts.map((host) => host.toLowerCase()))
       : undefined,
+    corsOrigins: [...(options.corsOrigins ?? [])],
     upstreamTimeoutMs: nonNegative('upstreamTimeoutMs', options.upstreamTimeoutMs ?? 30_000),
     log: options.log ?? (() => {}),
   };

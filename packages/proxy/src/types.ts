@@ -64,6 +64,12 @@ export interface AvalaProxyOptions {
    * Default: any host, but an absolute-form target must still name the `Host` it came with.
    */
   allowedHosts?: readonly string[];
+  /**
+   * Browser origins allowed to call the gateway cross-origin (e.g. `['https://app.example.com']`):
+   * preflights are answered here without admission or budget, and answers expose
+   * `X-RateLimit-*` and `Retry-After`. Default: none (a same-origin mount needs no CORS).
+   */
+  corsOrigins?: readonly string[];
   /** Per-request upstream timeout (default 30 000 ms); past it the caller gets 504. */
   upstreamTimeoutMs?: number;
   /** Receives one line per request and per Redis state change; the key is never in it. */

@@ -264,3 +264,37 @@ describe('as a Web-standard handler', () => {
     expect(upstream.received).toHaveLength(1);
   });
 });
+
+describe('cross-origin browsers', () => {
+  it('answers preflights of allowed origins itself and exposes the budget headers', async () => {
+    const { upstream, proxy } = await setup(undefined, {
+      corsOrigins: ['https://app.example.com'],
+    });
+    const preflight = await fetch(`${proxy.url}/api/v1/datasets/`, {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example.com',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': 'authorization, content-type',
+      },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(preflight.headers.get('access-control-allow-headers')?.toLowerCase()).toContain(
+      'authorization',
+    );
+    expect(upstream.received).toEqual([]);
+
+    const answer = await fetch(`${proxy.url}/api/v1/datasets/`, {
+      headers: { ...admitted, origin: 'https://app.example.com' },
+    });
+    expect(answer.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(answer.headers.get('access-control-expose-headers')).toContain('X-RateLimit-Remaining');
+    expect(upstream.received[0]?.headers.origin).toBeUndefined();
+
+    const stranger = await fetch(`${proxy.url}/api/v1/datasets/`, {
+      headers: { ...admitted, origin: 'https://evil.example' },
+    });
+    expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
