@@ -15,6 +15,7 @@ export {
 export {
   type AvalaNoticeData,
   type AvalaNoticeKind,
+  type ConcurrencyLimitedNotice,
   type ForbiddenNotice,
   initialNoticeState,
   type NoticeAction,

@@ -239,4 +239,37 @@ describe('noticeReducer', () => {
       initialNoticeState,
     );
   });
+
+  it('shows a concurrency notice, not a rate-limit one, for a full export pool', () => {
+    const full = new AvalaError({ kind: 'rate_limited', status: 429, code: 'too_many_exports' });
+    const state = run([
+      { type: 'concurrency_limited', pool: 'exports', limit: 5, until: 8_000, error: full },
+      { type: 'concurrency_limited', pool: 'exports', limit: 5, until: 9_000, error: full },
+    ]);
+    expect(state.notices).toEqual([
+      {
+        id: 'concurrency_limited',
+        kind: 'concurrency_limited',
+        message: '5 exports are running; yours starts when one finishes.',
+        since: 1_000,
+        pool: 'exports',
+        limit: 5,
+        retryAt: 9_000,
+      },
+    ]);
+    const recovered = noticeReducer(state, {
+      type: 'event',
+      event: { type: 'recovered', from: 'concurrency_limited' },
+      at: 10_000,
+    });
+    expect(recovered.notices).toMatchObject([{ kind: 'recovered', from: 'concurrency_limited' }]);
+  });
+
+  it('words a concurrency notice for a pool of unknown size', () => {
+    const full = new AvalaError({ kind: 'rate_limited', status: 429 });
+    const state = run([{ type: 'concurrency_limited', error: full }]);
+    expect(state.notices[0]?.message).toBe(
+      'Too many jobs are running; yours starts when one finishes.',
+    );
+  });
 });

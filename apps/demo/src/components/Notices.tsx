@@ -92,6 +92,13 @@ function ToastText({ notice }: { notice: Notice }) {
           </p>
         </>
       );
+    case 'concurrency_limited':
+      return (
+        <>
+          <p className="toast__title">Waiting for a free slot (429)</p>
+          <p className="toast__text">{notice.message}</p>
+        </>
+      );
     case 'service_unavailable':
       return (
         <>
@@ -141,6 +148,7 @@ function RecoveredText({ notice }: { notice: RecoveredNotice & Pick<Notice, 'dis
 const recoveredText: Record<RecoveredNotice['from'], string> = {
   service_unavailable: 'The API is back from maintenance; pending requests went through.',
   rate_limited: 'The rate-limit window has passed; requests flow again.',
+  concurrency_limited: 'A running job finished; yours has started.',
   offline: 'The connection is back.',
 };
 

@@ -3,6 +3,7 @@ import type { AvalaError, AvalaEvent } from '@avala-fetch/core';
 /** The kinds of notice; at most one notice of each is shown at a time. */
 export type AvalaNoticeKind =
   | 'rate_limited'
+  | 'concurrency_limited'
   | 'service_unavailable'
   | 'offline'
   | 'recovered'
@@ -23,6 +24,20 @@ interface NoticeBase<K extends AvalaNoticeKind> {
 export interface RateLimitedNotice extends NoticeBase<'rate_limited'> {
   /** Epoch ms when requests are allowed again, for a countdown. */
   retryAt: number;
+}
+
+/**
+ * A concurrency limit refused a job, not the rate (a 429 for five running exports): only that
+ * pool waits, and the job starts when a running one finishes. The message says so:
+ * "5 exports are running; yours starts when one finishes."
+ */
+export interface ConcurrencyLimitedNotice extends NoticeBase<'concurrency_limited'> {
+  /** The client's pool (`exports`, `uploads`), when known. */
+  pool?: string;
+  /** How many jobs of the pool may run at once, when known. */
+  limit?: number;
+  /** Epoch ms when the API said to try again, when it said. */
+  retryAt?: number;
 }
 
 /** The API is in maintenance or overloaded (503); calls are retried per the policy. */
@@ -48,7 +63,7 @@ export interface UnauthorizedNotice extends NoticeBase<'unauthorized'> {
  */
 export interface RecoveredNotice extends NoticeBase<'recovered'> {
   /** The condition that ended. */
-  from: 'rate_limited' | 'service_unavailable' | 'offline';
+  from: 'rate_limited' | 'concurrency_limited' | 'service_unavailable' | 'offline';
 }
 
 /**
@@ -65,6 +80,7 @@ export interface ForbiddenNotice extends NoticeBase<'forbidden'> {
 /** A notice's data, as the reducer keeps it (the store adds `dismiss`). */
 export type AvalaNoticeData =
   | RateLimitedNotice
+  | ConcurrencyLimitedNotice
   | ServiceUnavailableNotice
   | OfflineNotice
   | RecoveredNotice
@@ -96,10 +112,12 @@ export const initialNoticeState: NoticeState = { notices: [], dismissed: [] };
  * `onNotice` see no change for the 19 duplicates of 20 concurrent 429s).
  *
  * - `rate_limited` → a `rate_limited` notice; a later `until` moves `retryAt` forward.
+ * - `concurrency_limited` → one `concurrency_limited` notice ("5 exports are running; yours
+ *   starts when one finishes"); a later `until` moves `retryAt` forward.
  * - `service_unavailable` → one notice; `retryAt` when the API said how long.
  * - `offline` → one notice.
- * - A new notice of one of those three clears a shown `recovered` notice.
- * - `recovered` (`from` one of those three) → that condition ends (its notice and its
+ * - A new notice of one of those four clears a shown `recovered` notice.
+ * - `recovered` (`from` one of those four) → that condition ends (its notice and its
  *   dismissal are cleared) and, if it had been noticed (shown or dismissed), one `recovered`
  *   notice is shown until dismissed or replaced by the next condition.
  * - `error` of kind `unauthorized`/`forbidden` → a notice (a banner); a later 2xx response
@@ -128,6 +146,21 @@ export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeS
           since: previous?.since ?? at,
           retryAt,
         };
+      });
+    case 'concurrency_limited':
+      return upsert(state, 'concurrency_limited', (previous) => {
+        const retryAt = maxDefined(previous?.retryAt, event.until);
+        if (previous && previous.retryAt === retryAt) return previous;
+        const notice: ConcurrencyLimitedNotice = {
+          id: 'concurrency_limited',
+          kind: 'concurrency_limited',
+          message: concurrencyMessage(event.pool, event.limit),
+          since: previous?.since ?? at,
+        };
+        if (event.pool !== undefined) notice.pool = event.pool;
+        if (event.limit !== undefined) notice.limit = event.limit;
+        if (retryAt !== undefined) notice.retryAt = retryAt;
+        return notice;
       });
     case 'service_unavailable':
       return upsert(state, 'service_unavailable', (previous) => {
@@ -206,12 +239,14 @@ const forgottenOnDismiss: ReadonlySet<AvalaNoticeKind> = new Set(['forbidden', '
 
 const passing: ReadonlySet<AvalaNoticeKind> = new Set<PassingCondition>([
   'rate_limited',
+  'concurrency_limited',
   'service_unavailable',
   'offline',
 ]);
 
 const recoveredMessages: Record<PassingCondition, string> = {
   rate_limited: 'The rate limit has passed: requests to the Avala API flow again.',
+  concurrency_limited: 'A running job finished: yours has started.',
   service_unavailable: 'The Avala API is available again.',
   offline: 'The connection to the Avala API is back.',
 };
@@ -267,6 +302,14 @@ function clear(state: NoticeState, kind: AvalaNoticeKind): NoticeState {
     notices: shown ? state.notices.filter((n) => n.kind !== kind) : state.notices,
     dismissed: dismissed ? state.dismissed.filter((k) => k !== kind) : state.dismissed,
   };
+}
+
+/** "5 exports are running; yours starts when one finishes." — with what is known of the pool. */
+function concurrencyMessage(pool: string | undefined, limit: number | undefined): string {
+  const what = pool ?? 'jobs';
+  const running =
+    limit !== undefined && pool !== undefined ? `${limit} ${what}` : `Too many ${what}`;
+  return `${running} are running; yours starts when one finishes.`;
 }
 
 function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
