@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientFor, sandboxFor } from './harness.js';
+import { clientFor, FAST_RETRY, sandboxFor } from './harness.js';
 
 /** Whether any two 429s arrived within one window of each other. */
 function twoInOneWindow(times: number[], windowMs: number): boolean {
@@ -74,5 +74,29 @@ describe('the governor behind the client', () => {
     expect(
       sandbox.log.filter((entry) => entry.method === 'POST' && entry.status === 201),
     ).toHaveLength(12);
+  });
+
+  it("keeps the inference budget apart from the rest's, both ways", async () => {
+    const sandbox = await sandboxFor({ rateLimit: { limit: 100, inferenceLimit: 3 } });
+    // Waits of more than 5 s fail at once, so the spent window below is not slept through.
+    const { client } = clientFor(sandbox, { retry: { ...FAST_RETRY, maxRetryAfterMs: 5_000 } });
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+    const invoke = () =>
+      client.post('/inference/invoke/', { json: { model: 'sam', inputs: [{}] } });
+    await invoke();
+    // The inference answer (limit 3) did not shrink the main budget…
+    expect(client.rateLimit).toMatchObject({ limit: 100, remaining: 99 });
+    expect(client.rateLimit.scopes?.inference).toMatchObject({ limit: 3, remaining: 2 });
+    await invoke();
+    await invoke();
+    // …and a dataset answer does not overwrite the spent inference budget.
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+    expect(client.rateLimit.scopes?.inference).toMatchObject({ limit: 3, remaining: 0 });
+    expect(client.rateLimit).toMatchObject({ limit: 100, remaining: 98 });
+    // With the inference window spent for a minute, an inference call fails at once (no 429
+    // sent) while datasets go on.
+    await expect(invoke()).rejects.toMatchObject({ kind: 'rate_limited', attempts: 0 });
+    await client.get('/datasets/', { searchParams: { limit: 1 } });
+    expect(sandbox.log.filter((entry) => entry.status === 429)).toEqual([]);
   });
 });
