@@ -37,19 +37,33 @@ export function createRedisBudget(
       : redis;
 
   let status: 'up' | 'down' = client.status === 'ready' ? 'up' : 'down';
+  let everReady = status === 'up';
+  // Requests that arrive while the first connection is still being made wait for it (briefly),
+  // rather than meet a 503 in the first milliseconds of the process.
+  let resolveFirstReady: () => void = () => {};
+  const firstReady = new Promise<void>((resolve) => {
+    resolveFirstReady = resolve;
+  });
+  // What the log last said, so each change is logged once (and a first failure too).
+  let announced: 'up' | 'down' | undefined;
   const onReady = () => {
-    if (status !== 'up') log('redis: up (budget shared again)');
+    if (announced !== 'up') log(`redis: up${announced === 'down' ? ' (budget shared again)' : ''}`);
+    announced = 'up';
     status = 'up';
+    everReady = true;
+    resolveFirstReady();
   };
   const onDown = (error?: Error) => {
-    if (status !== 'down') {
+    if (announced !== 'down') {
       log(`redis: down (${error?.message ?? 'connection closed'}); answering 503 until it returns`);
     }
+    announced = 'down';
     status = 'down';
   };
+  const onClose = () => onDown();
   client.on('ready', onReady);
   client.on('error', onDown);
-  client.on('close', () => onDown());
+  client.on('close', onClose);
 
   const sha = (script: string) => createHash('sha1').update(script).digest('hex');
   const scripts = { acquire: sha(ACQUIRE), learn: sha(LEARN), hold: sha(HOLD) };
@@ -71,6 +85,9 @@ export function createRedisBudget(
         throw error;
       }
     };
+    if (!everReady) {
+      await Promise.race([firstReady, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    }
     // A client passed in may queue commands while offline; never let that hang a request.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -151,7 +168,15 @@ export function createRedisBudget(
     },
 
     async close() {
-      if (owned) client.disconnect();
+      resolveFirstReady();
+      client.off('ready', onReady);
+      client.off('error', onDown);
+      client.off('close', onClose);
+      if (owned) {
+        // Late errors of a closing connection are expected; an unheard 'error' would be logged.
+        client.on('error', () => {});
+        client.disconnect();
+      }
     },
   };
 }
