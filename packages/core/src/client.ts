@@ -91,7 +91,9 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     subscribe: (listener) => engine.events.subscribe(listener),
     retryPolicy: normalized.retry,
     retryCallbacks: (retryCall = {}) =>
-      createRetryCallbacks(normalized.retry, retryCall, engine.budget),
+      createRetryCallbacks(normalized.retry, retryCall, engine.budget, (event) =>
+        engine.events.emit(event),
+      ),
     baseUrl: normalized.base.href,
     dispose: () => engine.dispose(),
   };

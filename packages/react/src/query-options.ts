@@ -12,6 +12,7 @@ import type {
   DataTag,
   InfiniteData,
   NonUndefinedGuard,
+  QueryClient,
   QueryKey,
   UnusedSkipTokenInfiniteOptions,
   UnusedSkipTokenOptions,
@@ -147,8 +148,16 @@ export function avalaQueryOptions<
       ResponseOf<S, T>,
       AnyAvalaError
     >,
-    queryFn: ({ signal }) =>
-      client.get<T, S>(path, { searchParams, schema, headers, timeoutMs, signal, retry: false }),
+    queryFn: (context) =>
+      client.get<T, S>(path, {
+        searchParams,
+        schema,
+        headers,
+        timeoutMs,
+        signal: context.signal,
+        retry: false,
+        attempt: attemptOf(context),
+      }),
   };
 }
 
@@ -178,18 +187,13 @@ export function avalaInfiniteQueryOptions<
     >,
     initialPageParam: null,
     // A `next` URL already carries the cursor, the limit and the filters: follow it as given.
-    queryFn: ({ signal, pageParam }) =>
-      pageParam === null
-        ? client.page<T, S>(path, {
-            searchParams,
-            limit,
-            schema,
-            headers,
-            timeoutMs,
-            signal,
-            retry: false,
-          })
-        : client.page<T, S>(pageParam, { schema, headers, timeoutMs, signal, retry: false }),
+    queryFn: (context) => {
+      const call = { schema, headers, timeoutMs, signal: context.signal, retry: false as const };
+      const attempt = attemptOf(context);
+      return context.pageParam === null
+        ? client.page<T, S>(path, { ...call, searchParams, limit, attempt })
+        : client.page<T, S>(context.pageParam, { ...call, attempt });
+    },
     getNextPageParam: (lastPage) => lastPage.next,
     getPreviousPageParam: (firstPage) => firstPage.previous,
   };
@@ -256,6 +260,15 @@ export function avalaMutationOptions<
         retry: false,
       }),
   };
+}
+
+/**
+ * Which attempt of the current fetch TanStack is making (its failures so far, plus one), for
+ * the client's `attempt` option: events then number the query's requests, and the final
+ * error's `attempts` counts them all.
+ */
+function attemptOf(context: { client?: QueryClient; queryKey: QueryKey }): number {
+  return (context.client?.getQueryState(context.queryKey)?.fetchFailureCount ?? 0) + 1;
 }
 
 /**

@@ -20,7 +20,7 @@ import {
   useAvalaMutation,
   useAvalaQuery,
 } from '../src/index.js';
-import { providerWrapper, RETRY_LIMIT, requestsTo, sandboxSuite } from './helpers.js';
+import { providerWrapper, RETRY_LIMIT, recordEvents, requestsTo, sandboxSuite } from './helpers.js';
 
 // Every pattern the READMEs show, against an always-failing sandbox: none may send more than
 // `limit + 1` requests (docs/retry-rule.md: exactly one layer retries a call).
@@ -254,5 +254,42 @@ describe('no README pattern sends more than limit + 1 requests to an always-503'
     await waitFor(() => expect(result.current.isError).toBe(true));
     expect(calls).toBe(3);
     qc.clear();
+  });
+});
+
+describe("a hook call's events tell the query's story (docs/retry-rule.md)", () => {
+  it('numbers the retried request try 2 and raises no error event when it then succeeds', async () => {
+    sandbox.injectFault({ type: 'status', status: 500, path: '/datasets/' });
+    const events = recordEvents(client);
+    const { result } = renderHook(() => useAvalaQuery('/datasets/'), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isSuccess).toBe(true));
+    const responses = events.flatMap((e) => (e.type === 'response' ? [[e.status, e.attempt]] : []));
+    expect(responses).toEqual([
+      [500, 1],
+      [200, 2],
+    ]);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+    const retries = events.flatMap((e) => (e.type === 'retry' ? [e] : []));
+    expect(retries).toHaveLength(1);
+    expect(retries[0]).toMatchObject({ attempt: 1, method: 'GET' });
+    expect(retries[0]?.error.kind).toBe('server_error');
+  });
+
+  it('announces each TanStack retry and one final error with every request counted', async () => {
+    alwaysFail(503);
+    const events = recordEvents(client);
+    const { result } = renderHook(() => useAvalaQuery('/datasets/'), {
+      wrapper: providerWrapper({ client, queryClient }),
+    });
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    const requests = events.flatMap((e) => (e.type === 'request' ? [e.attempt] : []));
+    expect(requests).toEqual([1, 2, 3, 4]);
+    expect(events.flatMap((e) => (e.type === 'retry' ? [e.attempt] : []))).toEqual([1, 2, 3]);
+    const errors = events.flatMap((e) => (e.type === 'error' ? [e.error] : []));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.attempts).toBe(RETRY_LIMIT + 1);
+    expect(errors[0]).toBe(result.current.error);
   });
 });

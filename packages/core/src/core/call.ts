@@ -33,8 +33,19 @@ export interface CallState {
   refusal: { cause: HoldCause; pool: string | undefined } | undefined;
   /** The URL actually requested (with `searchParams`), once the first attempt has started. */
   requestUrl: string;
-  /** Requests sent so far (an attempt aborted while queued is not sent). */
+  /** Requests sent so far (an attempt aborted while queued is not sent), `attemptsBefore` included. */
   attempts: number;
+  /**
+   * Requests an outer retry layer sent before this call (the hooks pass TanStack's attempt as
+   * the `attempt` option): `attempts` counts on from it, so events and `error.attempts` number
+   * the query's requests, not this call's.
+   */
+  readonly attemptsBefore: number;
+  /**
+   * An outer layer (TanStack, through `client.retryCallbacks`) decides whether this call is
+   * retried, so that layer announces the `retry` or final `error` event (docs/retry-rule.md).
+   */
+  readonly retriedOutside: boolean;
   /** The governor's leave for the attempt in flight; released with its response. */
   permit: Permit | undefined;
   /** The last response's status. */
@@ -63,14 +74,21 @@ export function createCallState(init: {
   timeoutMs: number;
   maxWaitMs: number;
   keepSlot?: boolean;
+  /** The call's `attempt` option: which attempt of an outer retry layer it is (1-based). */
+  attempt?: number | undefined;
 }): CallState {
+  const { attempt, ...rest } = init;
+  const attemptsBefore =
+    attempt !== undefined && Number.isInteger(attempt) && attempt > 1 ? attempt - 1 : 0;
   return {
-    ...init,
+    ...rest,
+    attemptsBefore,
+    retriedOutside: attempt !== undefined,
     keepSlot: init.keepSlot === true,
     endSlot: undefined,
     refusal: undefined,
     requestUrl: init.url,
-    attempts: 0,
+    attempts: attemptsBefore,
     permit: undefined,
     status: undefined,
     bodyText: undefined,

@@ -14,7 +14,7 @@ import {
   createTimeoutError,
 } from '../errors/create.js';
 import { createErrorOfKind } from '../errors/kinds.js';
-import { markRetriedInClient } from '../retry/decide.js';
+import { markRetriedInClient, markRetriedOutside } from '../retry/decide.js';
 import type { RequestInfo } from '../types/errors.js';
 import type { CallState } from './call.js';
 
@@ -36,6 +36,8 @@ export function classifyFailure(raw: unknown, call: CallState): AvalaError | und
   // The client runs this call's retries itself (inside ky): a TanStack retry on top would
   // multiply them (docs/retry-rule.md), so `createRetryCallbacks` leaves such errors alone.
   if (error && call.policy !== false && call.policy.limit > 0) markRetriedInClient(error);
+  // …and the outer layer announces the retry (or the final error) of a call it retries.
+  if (error && call.retriedOutside) markRetriedOutside(error);
   return error;
 }
 
@@ -74,7 +76,7 @@ function classify(raw: unknown, call: CallState): AvalaError | undefined {
   if (isAbortError(raw)) return createAbortedError(raw, request, context);
   // Before any request was sent nothing but the call itself can be wrong (a GET with a
   // body, a header value fetch refuses): the caller's bug, not an outage to retry.
-  if (call.attempts === 0) return undefined;
+  if (call.attempts === call.attemptsBefore) return undefined;
   // A custom fetch that failed in a way ky does not recognise is still "no response came".
   return createNetworkError(raw, request, context);
 }

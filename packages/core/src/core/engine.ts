@@ -312,7 +312,9 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       if (!error) throw raw;
       error.withAttempts(call.attempts);
       if (error.status !== undefined) jobs.observe(call.method, call.path, error.status, undefined);
-      events.emit({ type: 'error', error });
+      // A call retried outside (the hooks' `attempt`): its retry callbacks announce the
+      // `retry` or the final `error`; an abort ends the query, so it is reported here.
+      if (!call.retriedOutside || error.kind === 'aborted') events.emit({ type: 'error', error });
       throw error;
     }
   };
@@ -363,6 +365,7 @@ function prepareCall(
     timeoutMs: call.timeoutMs === undefined ? options.timeoutMs : normalizeTimeout(call.timeoutMs),
     maxWaitMs: capFrom.maxRetryAfterMs,
     keepSlot,
+    attempt: call.attempt,
   });
 }
 

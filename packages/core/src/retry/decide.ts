@@ -1,4 +1,5 @@
 import { isAvalaError } from '../errors/avala-error.js';
+import type { AvalaEvent } from '../types/events.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { retryDelayMs, serverRetryAfterMs } from './backoff.js';
 import { markRetryBudgetExhausted, type RetryBudget } from './budget.js';
@@ -67,6 +68,14 @@ export function markRetriedInClient(error: object): void {
   retriedInClient.add(error);
 }
 
+// Errors of calls an outer layer retries (the hooks' `attempt` option); see `createRetryCallbacks`.
+const retriedOutside = new WeakSet<object>();
+
+/** Marks `error` as coming from a call whose retries an outer layer (TanStack) decides. */
+export function markRetriedOutside(error: object): void {
+  retriedOutside.add(error);
+}
+
 /**
  * Whether `error` comes from a call whose retries the client already ran inside ky (a direct
  * `client.get(…)`, retries on): the rule and the limit have had their say, so retrying the
@@ -91,8 +100,32 @@ export function createRetryCallbacks(
   policy: RetryPolicy | false,
   call: RetryCallbacksCall = {},
   budget?: RetryBudget,
+  emit?: (event: AvalaEvent) => void,
 ): RetryCallbacks {
   const { retry: option, ...request } = call;
+  // `retryDelay` runs first in TanStack's retryer: the `retry` event announces that very wait.
+  const planned = new WeakMap<object, number>();
+  // The layer that decides announces it, as ky's does for direct calls: a `retry` with its
+  // wait, or the final `error` (the engine leaves both to us for calls retried outside).
+  const announce = (retrying: boolean, failureCount: number, error: unknown): boolean => {
+    if (!emit || !isAvalaError(error) || !retriedOutside.has(error)) return retrying;
+    if (!retrying) {
+      emit({ type: 'error', error });
+      return false;
+    }
+    const delayMs = planned.get(error) ?? delayOf(failureCount, error);
+    emit({
+      type: 'retry',
+      method: error.method ?? request.method?.toUpperCase() ?? 'GET',
+      url: error.url ?? '',
+      attempt: failureCount + 1,
+      delayMs,
+      error,
+    });
+    return true;
+  };
+  const delayOf = (failureCount: number, error: unknown) =>
+    policy === false ? 0 : retryDelayMs(failureCount + 1, error, policy);
   const own = typeof option === 'function' ? option : undefined;
   const limited =
     option === false || policy === false
@@ -106,18 +139,25 @@ export function createRetryCallbacks(
       // One request per TanStack attempt (the hooks turn ky's retries off): this failure is
       // request `failureCount + 1` of the query.
       if (isAvalaError(error)) error.withAttempts(Math.max(error.attempts, failureCount + 1));
-      if (own) return own(failureCount, error);
-      if (!shouldRetryError(error, { ...request, attempt: failureCount + 1, policy: limited })) {
-        return false;
-      }
-      if (!budget || limited === false || limited.budget === false) return true;
-      if (budget.trySpend(isAvalaError(error) ? error.kind : undefined)) return true;
-      if (isAvalaError(error)) markRetryBudgetExhausted(error);
-      return false;
+      return announce(decide(failureCount, error), failureCount, error);
     },
-    retryDelay: (failureCount, error) =>
-      policy === false ? 0 : retryDelayMs(failureCount + 1, error, policy),
+    retryDelay: (failureCount, error) => {
+      const delay = delayOf(failureCount, error);
+      if (typeof error === 'object' && error !== null) planned.set(error, delay);
+      return delay;
+    },
   };
+
+  function decide(failureCount: number, error: unknown): boolean {
+    if (own) return own(failureCount, error);
+    if (!shouldRetryError(error, { ...request, attempt: failureCount + 1, policy: limited })) {
+      return false;
+    }
+    if (!budget || limited === false || limited.budget === false) return true;
+    if (budget.trySpend(isAvalaError(error) ? error.kind : undefined)) return true;
+    if (isAvalaError(error)) markRetryBudgetExhausted(error);
+    return false;
+  }
 }
 
 // TanStack's `retry: Infinity` means "always": under the rule that is the most a policy takes.

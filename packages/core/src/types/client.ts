@@ -27,6 +27,13 @@ export interface AvalaRequestOptions<S extends StandardSchemaV1 | undefined = un
   headers?: Record<string, string>;
   /** Per-attempt timeout for this call. */
   timeoutMs?: number;
+  /**
+   * Which attempt of a retry layer outside the client this call is (1-based): the hooks pass
+   * TanStack's, with `retry: false`. Events and `error.attempts` then number the query's
+   * requests, and the `error` event is left to that layer's `client.retryCallbacks`, which
+   * announce a `retry` or the final `error` (docs/retry-rule.md).
+   */
+  attempt?: number;
 }
 
 /**
