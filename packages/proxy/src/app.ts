@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono';
 import { cors } from 'hono/cors';
+import { readBody } from './body.js';
 import type { BudgetSnapshot, BudgetStore } from './budget/budget.js';
 import { waitForBudget } from './budget/wait.js';
 import { redactKey } from './forward.js';
@@ -85,7 +86,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
     if (!options.allow({ method, path: c.get('path').slice('/api/v1'.length) })) {
       return detail(403, `This gateway does not allow ${method} ${c.get('path')}.`);
     }
-    const body = await readBody(c, options.maxBodyBytes);
+    const body = await readBody(c.req.raw, options.maxBodyBytes);
     if (body instanceof Response) return body;
 
     const apiKey = await options.apiKey();
@@ -161,37 +162,4 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
   }
 
   return app;
-}
-
-/** The request body, read whole up to the limit: a 413 is decided before anything is sent. */
-async function readBody(
-  c: Ctx,
-  maxBytes: number,
-): Promise<Uint8Array<ArrayBuffer> | undefined | Response> {
-  const tooLarge = () => detail(413, `Request body is larger than ${maxBytes} bytes.`);
-  const declared = c.req.header('content-length');
-  if (declared !== undefined && Number(declared) > maxBytes) return tooLarge();
-  const stream = c.req.raw.body;
-  if (!stream) return undefined;
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      return tooLarge();
-    }
-    chunks.push(value);
-  }
-  if (size === 0 && (c.req.method === 'GET' || c.req.method === 'HEAD')) return undefined;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
