@@ -108,7 +108,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
     lastSnapshot = decision.snapshot;
     if (!decision.granted) return throttled(decision.retryAfterMs, decision.snapshot);
 
-    const response = await callUpstream(options, store, {
+    return callUpstream(options, store, {
       method,
       pathAndQuery: c.get('pathAndQuery'),
       headers: c.req.raw.headers,
@@ -120,7 +120,6 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
       signal: c.req.raw.signal,
       publicOrigin: new URL(c.req.url).origin,
     });
-    return response;
   });
 
   // Unknown paths are answered here, never forwarded; a raw target that would normalise into

@@ -59,8 +59,9 @@ export async function callUpstream(
   const upstreamBudget = readRateLimit(response.headers);
   const path = call.pathAndQuery.split('?')[0] ?? '';
   try {
-    if (upstreamBudget)
+    if (upstreamBudget) {
       await store.learn(call.keyId, { ...upstreamBudget, sentAtMs: call.sentAtMs });
+    }
     const retryAfterMs = readRetryAfter(response.headers);
     const refused = response.status === 429 || response.status === 503;
     if (refused && retryAfterMs !== undefined && !CONCURRENCY_LIMITED.test(path)) {
@@ -76,7 +77,13 @@ export async function callUpstream(
   if (response.body === null || (response.status < 300 && !isJson)) {
     return new Response(response.body, { status: response.status, headers });
   }
-  const text = redactKey(await response.text(), call.apiKey)
+  let received: string;
+  try {
+    received = await response.text();
+  } catch {
+    return detail(502, 'The Avala API broke off its answer.');
+  }
+  const text = redactKey(received, call.apiKey)
     .split(`${options.upstream}/api/v1/`)
     .join(`${call.publicOrigin}/api/v1/`);
   return new Response(text, { status: response.status, headers });
