@@ -69,4 +69,13 @@ describe('bodies pass through intact', () => {
     expect(count).toBeGreaterThanOrEqual(42);
     client.dispose();
   });
+
+  it('answers 502 in Avala shape when the upstream drops the connection', async () => {
+    sandbox.injectFault({ type: 'drop', path: '/datasets/' });
+    const response = await fetch(`${proxy.url}/api/v1/datasets/`, {
+      headers: { Authorization: 'Bearer app' },
+    });
+    expect(response.status).toBe(502);
+    expect(await response.json()).toEqual({ detail: 'The Avala API could not be reached.' });
+  });
 });
