@@ -1,5 +1,8 @@
 import type { RateLimitInfo } from '../types/errors.js';
 
+/** `X-RateLimit-Reset` is stated in whole seconds (rounded up). */
+const resetRoundingMs = 1000;
+
 /**
  * The rate-limit window as this client sees it: the server's `limit/remaining/reset`,
  * corrected locally between responses, plus slow start while the window is unconfirmed.
@@ -68,13 +71,16 @@ export class Budget {
   }
 
   /**
-   * When a spent, confirmed window resets (epoch ms, before the margin): the known wait of a
-   * request that arrives now. `undefined` while requests may go, or nobody knows when.
+   * When a spent, confirmed window resets at the earliest (epoch ms): the known wait of a
+   * request that arrives now. `X-RateLimit-Reset` is whole seconds rounded up, so the reset may
+   * come up to a second sooner than it says; without that second, a call capped at a minute
+   * would fail at once in a one-minute window the server would let it wait out.
+   * `undefined` while requests may go, or nobody knows when.
    */
   spentUntil(reserve = 0): number | undefined {
-    if (!this.#confirmed || (this.remaining ?? Number.POSITIVE_INFINITY) > reserve)
-      return undefined;
-    return this.resetAt;
+    const spent = this.#confirmed && (this.remaining ?? Number.POSITIVE_INFINITY) <= reserve;
+    if (!spent || this.resetAt === undefined) return undefined;
+    return this.resetAt - resetRoundingMs;
   }
 
   /**

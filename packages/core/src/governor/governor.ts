@@ -223,6 +223,8 @@ class RateLimitGovernor implements Governor {
     const waiter = place.value;
     this.#queued--;
     this.#detach(waiter);
+    // A probe that never went must not leave the rest waiting for its answer.
+    for (const hold of waiter.probes) hold.probeAnswered('none');
     if (waiter.holdsSlot && waiter.pool) this.#freeSlot(waiter.pool);
     waiter.reject(reason);
     this.#changed();

@@ -94,7 +94,18 @@ describe('holds obey maxWaitMs', () => {
     made.permit('prime').release(ok(100, 0, T0 + 120_000));
     await expect(
       made.governor.acquire({ method: 'GET', path: '/datasets/', maxWaitMs: 60_000 }),
-    ).rejects.toMatchObject({ waitMs: 120_000, reason: 'rate_limited' });
+    ).rejects.toMatchObject({ waitMs: 119_000, reason: 'rate_limited' }); // less the header's rounding
+  });
+
+  it('waits out a spent one-minute window with the default one-minute cap', async () => {
+    const made = make();
+    await made.send('prime');
+    // The header rounds the reset up to the next whole second: 60.9 s from now.
+    made.permit('prime').release(ok(100, 0, T0 + 60_900));
+    sendCapped(made, 'next', 60_000);
+    await settle();
+    expect(made.failures.has('next')).toBe(false);
+    expect(made.governor.state.queued).toBe(1);
   });
 
   it('still waits a hold shorter than the cap', async () => {
@@ -213,6 +224,24 @@ describe('concurrency 429s', () => {
     made.permit('e2').release(ok(10_000, 9_990, T0 + 60_000));
     await settle();
     expect(made.granted).toEqual(['prime', 'e1', 'e2', 'e3']);
+  });
+
+  it('lets the next export probe when the probe is aborted before it was sent', async () => {
+    const made = await primed();
+    await made.send('e1', '/exports/', 'POST');
+    made.permit('e1').release({ ...refusal(429, 1), code: 'too_many_exports' });
+    await made.send('x');
+    made.permit('x').release(ok(10_000, 0, T0 + 60_000)); // spent: sends wait for the reset
+    await vi.advanceTimersByTimeAsync(1_000);
+    const controller = new AbortController();
+    // e2 takes the pool's slot as its probe, then waits for the budget; e3 waits for e2's answer.
+    const probe = made.send('e2', '/exports/', 'POST', controller.signal);
+    made.send('e3', '/exports/', 'POST');
+    await settle();
+    controller.abort(new Error('gave up'));
+    await expect(probe).rejects.toThrow('gave up');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(made.granted).toContain('e3');
   });
 
   it('reports the hold of a pool as a concurrency wait when it outlasts the cap', async () => {
