@@ -1,6 +1,6 @@
 import { type AvalaNotice, type RecoveredNotice, useAvalaNotices } from '@avala-fetch/react';
 import { useEffect } from 'react';
-import { Countdown } from './Countdown.js';
+import { ServerWaitCountdown } from './Countdown.js';
 
 type Notice = AvalaNotice;
 
@@ -87,8 +87,8 @@ function ToastText({ notice }: { notice: Notice }) {
         <>
           <p className="toast__title">Slow down: rate limit reached (429)</p>
           <p className="toast__text">
-            Requests resume in <Countdown until={notice.retryAt} done="a moment" />. The client
-            waits for you; nothing is lost.
+            Requests resume in <ServerWaitCountdown retryAt={notice.retryAt} />. The client waits
+            for you; nothing is lost.
           </p>
         </>
       );
@@ -106,7 +106,7 @@ function ToastText({ notice }: { notice: Notice }) {
           <p className="toast__text">
             {notice.retryAt !== undefined ? (
               <>
-                Next try in <Countdown until={notice.retryAt} done="a moment" />.
+                Next try in <ServerWaitCountdown retryAt={notice.retryAt} />.
               </>
             ) : (
               'Maintenance or overload; the client retries with backoff.'

@@ -1,8 +1,9 @@
-import type { AvalaEvent } from '@avala-fetch/core';
+import type { AnyAvalaError, AvalaEvent } from '@avala-fetch/core';
 import { useAvalaClient } from '@avala-fetch/react';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useProbe } from '../api.js';
+import { useSecondsLeft } from '../components/Countdown.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import {
   type ChaosFault,
@@ -43,6 +44,9 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
   const [busy, setBusy] = useState(false);
   const [adminError, setAdminError] = useState<unknown>();
   const probe = useProbe(maintenance);
+  // While the sandbox drops connections, a failed probe is waiting for the connection, not lost.
+  const [outageUntil, setOutageUntil] = useState<number>();
+  const outageLeft = useSecondsLeft(outageUntil);
 
   const act = async (action: () => Promise<unknown>, thenProbe = true) => {
     setBusy(true);
@@ -90,7 +94,16 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
             <button
               type="button"
               disabled={busy}
-              onClick={() => act(() => dropConnectionsFor(OUTAGE_MS, () => void probe.refetch()))}
+              onClick={() =>
+                act(async () => {
+                  setOutageUntil(Date.now() + OUTAGE_MS);
+                  try {
+                    await dropConnectionsFor(OUTAGE_MS, () => void probe.refetch());
+                  } finally {
+                    setOutageUntil(undefined);
+                  }
+                })
+              }
               style={{ textAlign: 'left' }}
             >
               <strong>A 2 s network outage</strong>
@@ -131,14 +144,7 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
             </button>
           </div>
           <p className="muted" style={{ marginTop: '0.75rem' }} data-testid="probe-status">
-            Last probe:{' '}
-            {probe.isFetching
-              ? `in progress${probe.failureCount > 0 ? `, ${probe.failureCount} failed attempt(s) so far` : ''}…`
-              : probe.isError
-                ? `failed (${probe.error instanceof Error ? probe.error.message : 'error'})`
-                : probe.isSuccess
-                  ? 'succeeded'
-                  : 'not sent yet'}
+            Last probe: {probeStatus(probe, outageUntil === undefined ? undefined : outageLeft)}
           </p>
         </section>
         <div>
@@ -148,6 +154,36 @@ export function ChaosScreen({ onReset }: { onReset: () => void }) {
       </div>
     </>
   );
+}
+
+/**
+ * The probe's state in words a person reads: the error's kind decides the wording, never the
+ * browser's raw text ("Failed to fetch"), and a failure during the outage says it waits.
+ */
+function probeStatus(probe: ReturnType<typeof useProbe>, outageLeft: number | undefined): string {
+  if (probe.isFetching) {
+    const failed = probe.failureCount;
+    const why = probe.failureReason ? ` (${failureText(probe.failureReason)})` : '';
+    return `in progress${failed > 0 ? `, ${failed} failed attempt(s) so far${why}` : ''}…`;
+  }
+  if (probe.isError) {
+    if (outageLeft !== undefined) {
+      return `waiting for the connection (back in ${Math.max(outageLeft, 1)} s); the probe is sent again then`;
+    }
+    return `failed after ${probe.error.attempts} attempt(s): ${failureText(probe.error)}`;
+  }
+  return probe.isSuccess ? 'succeeded' : 'not sent yet';
+}
+
+function failureText(error: AnyAvalaError): string {
+  switch (error.kind) {
+    case 'network':
+      return 'no connection to the server';
+    case 'timeout':
+      return 'the server took too long';
+    default:
+      return error.message;
+  }
 }
 
 // `request` is left out (its response line says enough), as is anything newer than this list.
