@@ -1,5 +1,5 @@
 import { serverWaitJitterMs } from '../retry/backoff.js';
-import type { RateLimitState, ScopeRateLimitState } from '../types/client.js';
+import type { RateLimitState } from '../types/client.js';
 import type { RateLimitOptions } from '../types/options.js';
 import { parseRateLimit, parseServerWait } from '../utils/headers.js';
 import type { BudgetMessage } from './broadcast.js';
@@ -10,6 +10,7 @@ import { type PoolSlots, Pools, poolPath } from './pools.js';
 import type { Line, Place } from './queue.js';
 import { refusalOf } from './refusal.js';
 import { type ScopeState, Scopes } from './scopes.js';
+import { governorState } from './state.js';
 import { type ScopeNews, Tabs } from './tabs.js';
 import type {
   AttemptOutcome,
@@ -585,39 +586,8 @@ class RateLimitGovernor implements Governor {
   }
 
   #makeState(): RateLimitState {
-    const main = this.#scopes.main;
-    const state: RateLimitState = {
-      ...scopeState(main),
-      queued: this.#queued,
-      inFlight: this.#inFlight,
-    };
-    const blockedUntil = latest(this.#outage.until, main.hold.until);
-    if (blockedUntil !== undefined) state.blockedUntil = blockedUntil;
-    else delete state.blockedUntil;
-    const scopes: Record<string, ScopeRateLimitState> = {};
-    let any = false;
-    for (const scope of this.#scopes.all()) {
-      if (scope === main) continue;
-      const view = scopeState(scope);
-      if (Object.keys(view).length === 0) continue;
-      scopes[scope.name] = Object.freeze(view);
-      any = true;
-    }
-    if (any) state.scopes = Object.freeze(scopes);
-    return Object.freeze(state);
+    return governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
   }
-}
-
-/** One scope's budget and hold as the state shows them. */
-function scopeState(scope: ScopeState<unknown>): ScopeRateLimitState {
-  const { limit, remaining, resetAt, confirmed } = scope.budget;
-  const view: ScopeRateLimitState = {};
-  if (limit !== undefined) view.limit = limit;
-  if (remaining !== undefined) view.remaining = remaining;
-  // After a reset has passed, the old time would only mislead until the new one is known.
-  if (resetAt !== undefined && confirmed) view.resetAt = resetAt;
-  if (scope.hold.until !== undefined) view.blockedUntil = scope.hold.until;
-  return view;
 }
 
 /** How a scope is named in tab messages: the main scope by no name. */
@@ -627,12 +597,6 @@ function tabScope(scope: ScopeState<unknown>): string | undefined {
 
 function isFuture(at: number | undefined, now: number): boolean {
   return at !== undefined && at > now;
-}
-
-function latest(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.max(a, b);
 }
 
 function disposedError(): DOMException {
