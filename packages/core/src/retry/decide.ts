@@ -154,7 +154,7 @@ export function createRetryCallbacks(
       return false;
     }
     if (!budget || limited === false || limited.budget === false) return true;
-    if (budget.trySpend(isAvalaError(error) ? error.kind : undefined)) return true;
+    if (budget.trySpend(isAvalaError(error) ? error : undefined)) return true;
     if (isAvalaError(error)) markRetryBudgetExhausted(error);
     return false;
   }

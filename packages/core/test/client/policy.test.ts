@@ -176,6 +176,29 @@ describe('createRetryBudget', () => {
     expect(budget.available).toBe(10);
   });
 
+  it('lets a 503 that named its wait retry for free while a governor holds everyone through it', () => {
+    const options = { capacity: 10, retryCost: 5, successRefund: 1 };
+    const held = createRetryBudget(options, { serverWaitsHeld: true });
+    const maintenance = http(503, { 'retry-after': '1' });
+    for (let i = 0; i < 20; i++) expect(held.trySpend(maintenance)).toBe(true);
+    expect(held.trySpend(http(503))).toBe(true); // no wait named: the backoff, at a cost
+    expect(held.available).toBe(5);
+    // Without a governor nothing holds the others back: the wait costs as any retry.
+    const alone = createRetryBudget(options);
+    expect(alone.trySpend(maintenance)).toBe(true);
+    expect(alone.available).toBe(5);
+  });
+
+  it('spends nothing for a governed 503 wait retried through the TanStack callbacks either', () => {
+    const budget = createRetryBudget(
+      { capacity: 10, retryCost: 5, successRefund: 1 },
+      { serverWaitsHeld: true },
+    );
+    const { retry } = createRetryCallbacks(policy, { method: 'GET' }, budget);
+    for (let i = 0; i < 3; i++) retry(i, http(503, { 'retry-after': '1' }));
+    expect(budget.available).toBe(10);
+  });
+
   it('never runs out when disabled', () => {
     const budget = createRetryBudget(false);
     for (let i = 0; i < 100; i++) expect(budget.trySpend('network')).toBe(true);
