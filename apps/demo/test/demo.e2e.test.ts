@@ -154,13 +154,16 @@ describe('projects', () => {
 });
 
 describe('exports', () => {
-  it('shows one rate-limit toast with a countdown when a burst of exports hits the limit', async () => {
+  it('shows one concurrency toast, not a rate-limit one, when a sixth export meets the limit', async () => {
     const page = await open('#/exports');
     await page.getByRole('button', { name: /Start 6 at once/ }).click();
-    const toast = page.getByTestId('toast-rate_limited');
+    const toast = page.getByTestId('toast-concurrency_limited');
     await toast.waitFor();
-    expect(await toast.textContent()).toMatch(/\d+ s/);
+    expect(await toast.textContent()).toContain(
+      '5 exports are running; yours starts when one finishes.',
+    );
     expect(await toast.count()).toBe(1);
+    expect(await page.getByTestId('toast-rate_limited').count()).toBe(0);
     // The five that got in are listed while the sixth waits.
     await expect.poll(() => page.getByTestId('export-row').count()).toBe(5);
     await demo.screenshot(page, 'exports-rate-limited');
