@@ -318,9 +318,11 @@ class RateLimitGovernor implements Governor {
     const view = parseRateLimit(headers, now);
     const cause = refusalOf(status, view, outcome.code, pool !== undefined);
     budget.answered(token, cause ? 'refused' : 'ok');
+    const spent = budget.spentUntil(this.#tabs.activePeers);
     if (view && budget.learn(view, sentAt)) {
       this.#tabs.share(tabScope(scope));
-      this.#recheck = true;
+      // Waiters are checked against their caps again only when the known wait changed.
+      if (budget.spentUntil(this.#tabs.activePeers) !== spent) this.#recheck = true;
     }
     if (!cause) return false;
     // docs/retry-rule.md: Retry-After wins, else the reset; a bare 429 still means "not right now".
@@ -360,14 +362,22 @@ class RateLimitGovernor implements Governor {
     const now = this.#now();
     if (message.sends > 0) this.#burst.record(now, message.sends);
     const scope = this.#scopes.named(message.scope);
+    // Waiters are checked against their caps again only when a known wait may have grown.
+    let longer = false;
     if (scope) {
+      const spent = scope.budget.spentUntil(this.#tabs.activePeers);
       if (message.sends > 0) scope.budget.recordOtherSends(message.sends);
       // Another tab's view needs no ageing: it counts every send it had heard of.
       if (message.budget) scope.budget.learn(message.budget, scope.budget.sends);
-      if (message.blockedUntil !== undefined) scope.hold.set(message.blockedUntil, 'rate_limited');
+      if (message.blockedUntil !== undefined) {
+        longer = scope.hold.set(message.blockedUntil, 'rate_limited');
+      }
+      longer ||= scope.budget.spentUntil(this.#tabs.activePeers) !== spent;
     }
-    if (message.outage !== undefined) this.#outage.set(message.outage, 'service_unavailable');
-    this.#recheck = true;
+    if (message.outage !== undefined) {
+      longer = this.#outage.set(message.outage, 'service_unavailable') || longer;
+    }
+    if (longer) this.#recheck = true;
     this.#changed();
     this.#pump();
   }
