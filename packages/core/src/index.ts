@@ -74,7 +74,13 @@ export {
 } from './governor/index.js';
 // The retry policy (docs/retry-rule.md): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
-export { createRetryBudget, isRetryBudgetExhausted, type RetryBudget } from './retry/budget.js';
+export {
+  createRetryBudget,
+  isRetryBudgetExhausted,
+  type RetryBudget,
+  type RetryBudgetEnvironment,
+  type RetryBudgetFailure,
+} from './retry/budget.js';
 export {
   createRetryCallbacks,
   isRetriedInClient,
