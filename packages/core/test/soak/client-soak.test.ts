@@ -184,16 +184,11 @@ describe('soak', () => {
             json: { name: `Soak ${call.id}`, slug: `soak-${call.id}`, data_type: 'image' },
           });
         }
-        await pending.then(
-          (value) => {
-            settlements[call.id] += 1;
-            outcomes[call.id] = value;
-          },
-          (error: unknown) => {
-            settlements[call.id] += 1;
-            outcomes[call.id] = error;
-          },
-        );
+        const settle = (outcome: unknown): void => {
+          settlements[call.id] = (settlements[call.id] ?? 0) + 1;
+          outcomes[call.id] = outcome;
+        };
+        await pending.then(settle, settle);
         clearTimeout(timer);
       };
 
