@@ -115,6 +115,8 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
       body,
       apiKey,
       keyId,
+      callerId: c.get('callerId'),
+      grantId: decision.grantId,
       sentAtMs: decision.nowMs,
       snapshot: decision.snapshot,
       signal: c.req.raw.signal,

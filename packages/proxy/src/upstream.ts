@@ -13,6 +13,9 @@ export interface UpstreamCall {
   body: Uint8Array<ArrayBuffer> | undefined;
   apiKey: string;
   keyId: string;
+  /** The caller id and the grant, for `settle`. */
+  callerId: string;
+  grantId: string;
   /** When the budget granted it, on the store's clock. */
   sentAtMs: number;
   snapshot: BudgetSnapshot;
@@ -51,10 +54,12 @@ export async function callUpstream(
       signal: AbortSignal.any([call.signal, timeout]),
     });
   } catch {
+    await settle(options, store, call);
     if (timeout.aborted) return detail(504, 'The Avala API did not answer in time.');
     if (call.signal.aborted) return detail(499, 'Client closed request.');
     return detail(502, 'The Avala API could not be reached.');
   }
+  await settle(options, store, call);
 
   const upstreamBudget = readRateLimit(response.headers);
   const path = call.pathAndQuery.split('?')[0] ?? '';
@@ -87,4 +92,13 @@ export async function callUpstream(
     .split(`${options.upstream}/api/v1/`)
     .join(`${call.publicOrigin}/api/v1/`);
   return new Response(text, { status: response.status, headers });
+}
+
+/** The send is over (answered or failed): from now on it counts from this moment. */
+async function settle(options: ResolvedOptions, store: BudgetStore, call: UpstreamCall) {
+  try {
+    await store.settle(call.keyId, call.callerId, call.grantId);
+  } catch (error) {
+    options.log(`budget: could not settle a send (${(error as Error).message})`);
+  }
 }

@@ -59,6 +59,21 @@ describe.each(stores)('the %s budget', (_name, create) => {
     expect((await store.acquire(key, 'a')).granted).toBe(true);
   });
 
+  it('counts an answered send from its answer, since it reached the upstream in between', async () => {
+    const store = await create({ ...base, limit: 1 });
+    const key = freshKey();
+    const grant = await store.acquire(key, 'a');
+    if (!grant.granted) throw new Error('first send refused');
+    await sleep(300);
+    await store.settle(key, 'a', grant.grantId);
+    await sleep(150);
+    // 450 ms after the grant, but only 150 ms after the answer: still in the window.
+    const refused = await store.acquire(key, 'a');
+    expect(refused.granted === false && refused.waitMs).toBeGreaterThan(150);
+    await sleep(300);
+    expect((await store.acquire(key, 'a')).granted).toBe(true);
+  });
+
   it('caps bursts inside the window', async () => {
     const store = await create({ ...base, limit: 10, burst: 2, burstWindowMs: 200 });
     const key = freshKey();

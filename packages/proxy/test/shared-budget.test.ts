@@ -50,9 +50,12 @@ async function startThree(env: Record<string, string>): Promise<ProxyProcess[]> 
 /** Thirty keyless browser-like clients, ten per instance, sending 100 GETs at once. */
 async function hundredGets(instances: ProxyProcess[]) {
   const outcomes: ('ok' | 'failed')[] = [];
+  let answered429 = 0;
   await Promise.all(
     Array.from({ length: 30 }, async (_, i) => {
-      const client = proxyClient(instances[i % 3]?.url ?? '', 'browser-token');
+      const client = proxyClient(instances[i % 3]?.url ?? '', 'browser-token', (status) => {
+        if (status === 429) answered429++;
+      });
       const calls = i < 10 ? 4 : 3;
       await Promise.all(
         Array.from({ length: calls }, () =>
@@ -73,6 +76,8 @@ async function hundredGets(instances: ProxyProcess[]) {
     succeeded: outcomes.filter((outcome) => outcome === 'ok').length,
     upstreamRequests: log.length,
     upstream429s: log.filter((entry) => entry.status === 429).length,
+    // Every 429 a client saw: the upstream's passed on, and the proxies' own.
+    clientSaw429s: answered429,
     busiestWindow: busiestWindow(log, WINDOW_MS),
     busiestAcceptedWindow: busiestAcceptedWindow(log, WINDOW_MS),
   };
@@ -87,6 +92,7 @@ describe('one budget for the key across three proxy processes', () => {
     expect(result.succeeded).toBe(100);
     expect(result.busiestWindow).toBeLessThanOrEqual(LIMIT);
     expect(result.upstream429s).toBeLessThanOrEqual(1);
+    expect(result.clientSaw429s).toBeLessThanOrEqual(1);
     // The key never left the proxies: no line any of them printed carries it.
     for (const instance of instances) {
       expect(instance.output.join('\n')).not.toContain(sandbox.keys.admin);

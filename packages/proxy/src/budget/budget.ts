@@ -6,7 +6,9 @@
  * The rules, in the order a decision applies them:
  * 1. a hold (after an upstream 429/503 with `Retry-After`) refuses everything until it ends;
  * 2. a sliding window: at most `limit` sends in `windowMs` (the learned `X-RateLimit-Limit`
- *    when lower), and at most `burst` in `burstWindowMs`;
+ *    when lower), and at most `burst` in `burstWindowMs`. A send counts from its grant and,
+ *    once answered, from its answer: it reached the upstream somewhere in between, so a slow
+ *    or delayed request cannot leave our window before it has left the upstream's;
  * 3. the upstream's word: the last `X-RateLimit-Remaining` observed, minus every send since
  *    the observed request left, until its `X-RateLimit-Reset` (so spending by other clients of
  *    the key, which the window cannot see, still counts);
@@ -22,9 +24,12 @@ export interface BudgetSnapshot {
   resetAtMs: number;
 }
 
-/** A decision: sent now (at `nowMs`, on the store's clock), or wait `waitMs` and ask again. */
+/**
+ * A decision: sent now (at `nowMs`, on the store's clock; `grantId` names the send for
+ * `settle`), or wait `waitMs` and ask again.
+ */
 export type BudgetDecision =
-  | { granted: true; nowMs: number; snapshot: BudgetSnapshot }
+  | { granted: true; nowMs: number; grantId: string; snapshot: BudgetSnapshot }
   | { granted: false; waitMs: number; fair: boolean; snapshot: BudgetSnapshot };
 
 /** What the upstream said about the budget in one answer. */
@@ -53,6 +58,8 @@ export interface BudgetLimits {
 /** A store of budgets, one per key id (a hash of the key, never the key). */
 export interface BudgetStore {
   acquire(keyId: string, callerId: string): Promise<BudgetDecision>;
+  /** The granted send was answered (or failed): from now on it counts from this moment. */
+  settle(keyId: string, callerId: string, grantId: string): Promise<void>;
   learn(keyId: string, observation: BudgetObservation): Promise<void>;
   hold(keyId: string, forMs: number): Promise<void>;
   close(): Promise<void>;

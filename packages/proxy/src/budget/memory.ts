@@ -7,8 +7,11 @@ import type {
 } from './budget.js';
 
 interface KeyState {
-  /** Send times, oldest first, with the caller of each. */
-  sends: { at: number; caller: string }[];
+  /**
+   * Sends, oldest first: granted (or, once answered, settled) at `at`. Settling moves a send to
+   * the end with the current time, which keeps the order, since no send is in the future.
+   */
+  sends: { id: string; at: number; caller: string }[];
   learned: { limit: number; remaining: number; resetAtMs: number; sentAtMs: number } | undefined;
   blockedUntil: number;
   /** Caller id → last time it asked (within the window). */
@@ -26,6 +29,7 @@ export function createMemoryBudget(
   now: () => number = Date.now,
 ): BudgetStore {
   const keys = new Map<string, KeyState>();
+  let sequence = 0;
   const stateOf = (keyId: string): KeyState => {
     let state = keys.get(keyId);
     if (!state) {
@@ -97,9 +101,19 @@ export function createMemoryBudget(
         waiting.set(caller, t);
         return { granted: false, waitMs, fair, snapshot: snapshot(available) };
       }
-      sends.push({ at: t, caller });
+      const grantId = `${t}-${++sequence}`;
+      sends.push({ id: grantId, at: t, caller });
       waiting.delete(caller);
-      return { granted: true, nowMs: t, snapshot: snapshot(available - 1) };
+      return { granted: true, nowMs: t, grantId, snapshot: snapshot(available - 1) };
+    },
+
+    async settle(keyId, _caller, grantId) {
+      const { sends } = stateOf(keyId);
+      const index = sends.findIndex((send) => send.id === grantId);
+      const send = sends[index];
+      if (!send) return;
+      sends.splice(index, 1);
+      sends.push({ ...send, at: now() });
     },
 
     async learn(keyId, observation: BudgetObservation) {

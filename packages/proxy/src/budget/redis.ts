@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { BudgetDecision, BudgetLimits, BudgetObservation, BudgetStore } from './budget.js';
-import { ACQUIRE, HOLD, LEARN } from './scripts.js';
+import { ACQUIRE, HOLD, LEARN, SETTLE } from './scripts.js';
 
 /** Longest a budget command may take before the request is answered as if Redis were down. */
 const COMMAND_TIMEOUT_MS = 500;
@@ -66,7 +66,12 @@ export function createRedisBudget(
   client.on('close', onClose);
 
   const sha = (script: string) => createHash('sha1').update(script).digest('hex');
-  const scripts = { acquire: sha(ACQUIRE), learn: sha(LEARN), hold: sha(HOLD) };
+  const scripts = {
+    acquire: sha(ACQUIRE),
+    settle: sha(SETTLE),
+    learn: sha(LEARN),
+    hold: sha(HOLD),
+  };
 
   async function run(
     script: string,
@@ -136,16 +141,22 @@ export function createRedisBudget(
           callerId,
           ttlMs,
         ],
-      )) as number[];
+      )) as (number | string)[];
       const [granted, waitMs, limit, remaining, resetAtMs, nowMs, fair] = reply.map(Number);
+      const grantId = String(reply[7] ?? '');
       const snapshot = {
         limit: limit ?? limits.limit,
         remaining: remaining ?? 0,
         resetAtMs: resetAtMs ?? 0,
       };
       return granted === 1
-        ? { granted: true, nowMs: nowMs ?? Date.now(), snapshot }
+        ? { granted: true, nowMs: nowMs ?? Date.now(), grantId, snapshot }
         : { granted: false, waitMs: waitMs ?? 1, fair: fair === 1, snapshot };
+    },
+
+    async settle(keyId, callerId, grantId) {
+      const keys = keysOf(keyId);
+      await run(SETTLE, scripts.settle, [keys.sends, keys.caller(callerId)], [grantId]);
     },
 
     async learn(keyId, observation: BudgetObservation) {

@@ -14,7 +14,7 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 /**
  * KEYS: sends, state, active, waiting, caller.
  * ARGV: limit, windowMs, burst, burstWindowMs, waitingTtlMs, fairPollMs, caller, ttlMs.
- * Returns {granted, waitMs, limit, remaining, resetAtMs, nowMs, fair}.
+ * Returns {granted, waitMs, limit, remaining, resetAtMs, nowMs, fair, grantId}.
  */
 export const ACQUIRE = `${CLOCK}
 local limit = tonumber(ARGV[1])
@@ -92,7 +92,17 @@ local id = now .. '-' .. redis.call('HINCRBY', KEYS[2], 'seq', 1)
 redis.call('ZADD', KEYS[1], now, id)
 redis.call('ZADD', KEYS[5], now, id)
 redis.call('ZREM', KEYS[4], caller)
-return {1, 0, limit, math.max(available - 1, 0), resetAt, now, 0}
+return {1, 0, limit, math.max(available - 1, 0), resetAt, now, 0, id}
+`;
+
+/**
+ * KEYS: sends, caller. ARGV: grantId.
+ * The send was answered: it counts from now (XX: a send already out of the window stays out).
+ */
+export const SETTLE = `${CLOCK}
+redis.call('ZADD', KEYS[1], 'XX', now, ARGV[1])
+redis.call('ZADD', KEYS[2], 'XX', now, ARGV[1])
+return 1
 `;
 
 /**

@@ -3,7 +3,7 @@ import { POLL_MS } from './budget.js';
 
 /** Granted (with the store's send time), or refused with how long the caller should wait. */
 export type WaitResult =
-  | { granted: true; nowMs: number; snapshot: BudgetSnapshot }
+  | { granted: true; nowMs: number; grantId: string; snapshot: BudgetSnapshot }
   | { granted: false; retryAfterMs: number; snapshot: BudgetSnapshot };
 
 /**

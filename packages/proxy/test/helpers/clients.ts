@@ -5,7 +5,11 @@ import { createAvalaClient } from '@avala-fetch/core';
  * The token is added by a wrapping `fetch` (as a browser sends its session cookie on every
  * request of the page) rather than by the client's `headers` option.
  */
-export function proxyClient(proxyUrl: string, token: string | undefined) {
+export function proxyClient(
+  proxyUrl: string,
+  token: string | undefined,
+  onStatus: (status: number) => void = () => {},
+) {
   return createAvalaClient({
     baseUrl: `${proxyUrl}/api/v1`,
     fetch: (input, init) => {
@@ -15,5 +19,8 @@ export function proxyClient(proxyUrl: string, token: string | undefined) {
     },
     // Separate browsers: no tab channel between them.
     rateLimit: { broadcastChannel: false },
+    onEvent: (event) => {
+      if (event.type === 'response') onStatus(event.status);
+    },
   });
 }
