@@ -157,7 +157,7 @@ class RateLimitGovernor implements Governor {
         this.#pump(); // sets the timer if the server closed the pool for a while
         return;
       }
-      if (pool) this.#takeSlot(pool, waiter);
+      if (pool) this.#takeSlot(pool, waiter, now);
       // Only an empty line may be overtaken; otherwise FIFO puts the newcomer behind it.
       if (scope.line.size === 0 && !this.#tabs.yielding && this.#openingAt(scope, now) <= now) {
         this.#grant(waiter, now);
@@ -232,11 +232,11 @@ class RateLimitGovernor implements Governor {
     if (pump) this.#pump();
   }
 
-  #takeSlot(pool: PoolSlots<Waiter>, waiter: Waiter): void {
+  #takeSlot(pool: PoolSlots<Waiter>, waiter: Waiter, now: number): void {
     pool.held++;
     waiter.holdsSlot = true;
     // The first slot after a pool's hold is its probe: the next wait for its answer.
-    if (pool.hold.takeProbe()) waiter.probes.push(pool.hold);
+    if (pool.hold.takeProbe(now)) waiter.probes.push(pool.hold);
   }
 
   /** Sends one request: spends its scope's budget (here and in other tabs), hands out its permit. */
@@ -247,8 +247,8 @@ class RateLimitGovernor implements Governor {
     this.#burst.record(now);
     this.#inFlight++;
     this.#tabs.sent(tabScope(scope));
-    if (this.#outage.takeProbe()) waiter.probes.push(this.#outage);
-    if (scope.hold.takeProbe()) waiter.probes.push(scope.hold);
+    if (this.#outage.takeProbe(now)) waiter.probes.push(this.#outage);
+    if (scope.hold.takeProbe(now)) waiter.probes.push(scope.hold);
     this.#detach(waiter);
     if (waiter.waited) {
       this.#emit({
@@ -425,7 +425,7 @@ class RateLimitGovernor implements Governor {
     while (pool.line.size > 0 && pool.free(now)) {
       const place = pool.line.shift();
       if (!place) break;
-      this.#takeSlot(pool, place.value);
+      this.#takeSlot(pool, place.value, now);
       // It keeps its arrival order for the budget: waiting for the pool cost it no place.
       place.value.scope.line.insert(place);
     }
@@ -529,10 +529,11 @@ class RateLimitGovernor implements Governor {
     if (isFuture(this.#outage.until, now)) at = Math.min(at, this.#outage.until ?? at);
     // A fresh task ends the yield whatever else the line waits for (see `Tabs.yielding`).
     if (waiting && this.#tabs.yielding) at = now;
-    // A pool refused by the server opens again by itself.
+    // A pool refused by the server opens again by itself (or its probe's patience ends).
     for (const pool of this.#pools.all()) {
-      if (pool.line.size > 0 && isFuture(pool.hold.until, now))
-        at = Math.min(at, pool.hold.until ?? at);
+      if (pool.line.size === 0) continue;
+      const opening = pool.hold.openingAt(now);
+      if (opening > now) at = Math.min(at, opening);
     }
     if (!Number.isFinite(at)) {
       this.#clearTimer();

@@ -156,6 +156,20 @@ describe('after a hold: one probe first', () => {
     expect(made.granted).toEqual(['prime', 'a', 'b', 'c', 'd']);
   });
 
+  it('lets a second request probe when the first has not been answered in 5 s (a slow upload)', async () => {
+    const made = await held(503);
+    for (const id of ['b', 'c', 'd']) made.send(id);
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(made.granted).toEqual(['prime', 'a', 'b']);
+    await vi.advanceTimersByTimeAsync(4_999);
+    expect(made.granted).toEqual(['prime', 'a', 'b']);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made.granted).toEqual(['prime', 'a', 'b', 'c']);
+    made.permit('c').release(ok(1_000, 970, T0 + 60_000));
+    await settle();
+    expect(made.granted).toEqual(['prime', 'a', 'b', 'c', 'd']);
+  });
+
   it('lets the next request probe when the probe got no answer at all', async () => {
     const made = await held(429);
     for (const id of ['b', 'c', 'd']) made.send(id);
