@@ -129,3 +129,12 @@ export {
   UnsafeUrlError,
   type UnsafeUrlReason,
 } from './utils/url.js';
+// Workflows (docs/avala-api.md): the manual-upload flow as one call.
+export {
+  type UploadDatasetFile,
+  type UploadDatasetOptions,
+  type UploadFileOptions,
+  type UploadProgress,
+  uploadDataset,
+  uploadFile,
+} from './workflows/upload.js';

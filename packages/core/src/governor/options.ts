@@ -8,7 +8,9 @@ export const mainScope = 'main';
  * Patterns are tested against `METHOD /path` (path relative to the base URL, no query).
  */
 export const defaultPools: readonly ConcurrencyPool[] = Object.freeze([
-  { name: 'uploads', match: /^[A-Z]+ \/uploads(?:\/|$)/, size: 10 },
+  // An upload holds its slot from asking for the presigned form until storage has the file
+  // (`uploadFile` keeps it with `client.startJob`).
+  { name: 'uploads', match: /^POST \/datasets\/manual-upload\/file-upload-url\/?$/, size: 10 },
   // Only creating a job takes a slot: polling or cancelling a job must never wait behind
   // the jobs it watches. Keep the slot for the job's life with `permit.retainSlot()`.
   { name: 'exports', match: /^POST \/exports\/?$/, size: 5 },

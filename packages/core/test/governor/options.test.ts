@@ -60,8 +60,9 @@ describe('normalizeRateLimitOptions', () => {
     const [uploads, exports] = defaultPools;
     expect(uploads?.match).toBeInstanceOf(RegExp);
     const test = (pattern: unknown, key: string) => (pattern as RegExp).test(key);
-    expect(test(uploads?.match, 'POST /uploads/')).toBe(true);
-    expect(test(uploads?.match, 'GET /uploads/abc/')).toBe(true);
+    expect(test(uploads?.match, 'POST /datasets/manual-upload/file-upload-url/')).toBe(true);
+    expect(test(uploads?.match, 'POST /datasets/manual-upload/')).toBe(false);
+    expect(test(uploads?.match, 'POST /uploads/')).toBe(false);
     expect(test(exports?.match, 'POST /exports/')).toBe(true);
     expect(test(exports?.match, 'GET /exports/')).toBe(false);
     expect(test(exports?.match, 'POST /exports/abc/cancel/')).toBe(false);

@@ -64,7 +64,8 @@ describe('concurrency pools', () => {
 
   it('allows 10 uploads in flight at once', async () => {
     const made = await make();
-    for (let i = 1; i <= 12; i++) made.send(`u${i}`, '/uploads/', 'POST');
+    for (let i = 1; i <= 12; i++)
+      made.send(`u${i}`, '/datasets/manual-upload/file-upload-url/', 'POST');
     await settle();
     expect(made.granted.filter((id) => id.startsWith('u'))).toHaveLength(10);
   });

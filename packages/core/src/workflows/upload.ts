@@ -1,0 +1,220 @@
+import ky, { type StandardSchemaV1 } from 'ky';
+import type { AvalaError } from '../errors/avala-error.js';
+import { errorFromResponse } from '../errors/classify.js';
+import { createAbortedError, createNetworkError } from '../errors/create.js';
+import { PayloadTooLargeError } from '../errors/kinds.js';
+import { retryDelayMs } from '../retry/backoff.js';
+import { shouldRetryError } from '../retry/decide.js';
+import type { AvalaClient } from '../types/client.js';
+
+/** Avala's documented upload limit per file (docs/avala-api.md): 100 MiB. */
+const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+/** The presigned POST form `POST /datasets/manual-upload/file-upload-url/` answers with. */
+interface PresignedPost {
+  method: string;
+  url: string;
+  fields: Record<string, string>;
+}
+
+/** Progress of one file's transfer to storage. */
+export interface UploadProgress {
+  /** Bytes sent so far. */
+  loaded: number;
+  /** The file's size in bytes. */
+  total: number;
+  /** `loaded / total`, from 0 to 1. */
+  percent: number;
+}
+
+/** Options of {@link uploadFile}. */
+export interface UploadFileOptions {
+  /** The dataset the file belongs to (`dataset_name`; the `name` you create it with later). */
+  datasetName: string;
+  /** The file's path inside the dataset (`file_path_in_dataset`); default the file's name. */
+  path?: string;
+  /** Called as bytes reach storage (where the platform can stream a request body), and at 100 %. */
+  onProgress?: (progress: UploadProgress) => void;
+  /** Cancels the upload: waiting for a slot, asking for the form, or sending the file. */
+  signal?: AbortSignal;
+  /** Files larger than this are refused before anything is sent. Default 100 MiB. */
+  maxBytes?: number;
+  /** The fetch for the storage request (never the client's: it must not carry the key). */
+  fetch?: typeof fetch;
+}
+
+/** A file to upload, with its path inside the dataset (default its name). */
+export interface UploadDatasetFile {
+  file: Blob;
+  path?: string;
+}
+
+/** Options of {@link uploadDataset}. */
+export interface UploadDatasetOptions<T> {
+  /** The dataset to create: Avala requires `name`, `slug` and `data_type`. */
+  dataset: {
+    name: string;
+    slug: string;
+    data_type: string;
+    visibility?: 'private' | 'public';
+    create_metadata?: boolean;
+  };
+  files: readonly (Blob | UploadDatasetFile)[];
+  /** Called with the index of the file in `files` and its progress. */
+  onProgress?: (index: number, progress: UploadProgress) => void;
+  signal?: AbortSignal;
+  maxBytes?: number;
+  fetch?: typeof fetch;
+  /** Parses the created dataset (any Standard Schema); its output is the result type. */
+  schema?: StandardSchemaV1<unknown, T>;
+}
+
+/**
+ * Uploads one file through Avala's manual-upload flow (docs/avala-api.md): asks
+ * `POST /datasets/manual-upload/file-upload-url/` for a presigned POST, then sends the file
+ * to storage as a multipart form with its fields. The whole transfer holds one slot of the
+ * governor's `uploads` pool (10 connections), taken with the form request and kept until the
+ * storage answers.
+ *
+ * The storage request never carries the Avala key (docs/security.md): it goes through a plain
+ * fetch, not the client. It is retried by the client's policy as an idempotent write
+ * (docs/retry-rule.md: the same form to the same key replaces the object, so 500, 502, 503,
+ * 504 and network failures are safe to repeat). A file over `maxBytes` is refused with a
+ * `PayloadTooLargeError` (413) before anything is sent.
+ *
+ * @example
+ * await uploadFile(client, file, { datasetName: 'Street scenes', onProgress: (p) => bar(p.percent) });
+ */
+export async function uploadFile(
+  client: AvalaClient,
+  file: Blob,
+  options: UploadFileOptions,
+): Promise<void> {
+  const filePath = options.path ?? nameOf(file);
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  if (file.size > maxBytes) throw tooLarge(file.size, maxBytes);
+  options.signal?.throwIfAborted();
+
+  const slot = await client.startJob<PresignedPost>('/datasets/manual-upload/file-upload-url/', {
+    json: {
+      dataset_name: options.datasetName,
+      file_path_in_dataset: filePath,
+      content_length: file.size,
+    },
+    signal: options.signal,
+  });
+  try {
+    await sendToStorage(client, slot.data, file, filePath, options);
+  } finally {
+    slot.release();
+  }
+}
+
+/**
+ * Uploads every file (each through {@link uploadFile}, at most the pool's 10 at a time), then
+ * creates the dataset from them with `POST /datasets/manual-upload/` (docs/avala-api.md). One
+ * call, one `signal`: aborting it cancels every transfer still going, and nothing is created.
+ */
+export async function uploadDataset<T = unknown>(
+  client: AvalaClient,
+  options: UploadDatasetOptions<T>,
+): Promise<T> {
+  const { dataset, signal } = options;
+  const files = options.files.map((entry) => (entry instanceof Blob ? { file: entry } : entry));
+  // Refuse an over-limit file before any of them is sent.
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
+  for (const { file } of files) if (file.size > maxBytes) throw tooLarge(file.size, maxBytes);
+  await Promise.all(
+    files.map(({ file, path }, index) =>
+      uploadFile(client, file, {
+        datasetName: dataset.name,
+        path,
+        signal,
+        maxBytes,
+        fetch: options.fetch,
+        onProgress: options.onProgress && ((progress) => options.onProgress?.(index, progress)),
+      }),
+    ),
+  );
+  const created: unknown = await client.post<unknown, StandardSchemaV1 | undefined>(
+    '/datasets/manual-upload/',
+    { json: dataset, signal, schema: options.schema },
+  );
+  return created as T; // the schema's output when one was given
+}
+
+async function sendToStorage(
+  client: AvalaClient,
+  form: PresignedPost,
+  file: Blob,
+  filePath: string,
+  options: UploadFileOptions,
+): Promise<void> {
+  const request = { method: 'POST', url: form.url };
+  const policy = client.retryPolicy;
+  for (let attempt = 1; ; attempt += 1) {
+    let error: AvalaError | undefined;
+    try {
+      const body = new FormData();
+      for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+      body.append('file', file, filePath.split('/').pop() || 'file');
+      // Plain ky: no prefix, no hooks, no key header; retries are ours, below.
+      const response = await ky.post(form.url, {
+        body,
+        signal: options.signal,
+        retry: 0,
+        timeout: false,
+        throwHttpErrors: false,
+        fetch: options.fetch ?? globalThis.fetch,
+        onUploadProgress: options.onProgress
+          ? ({ transferredBytes }) => report(options, Math.min(transferredBytes, file.size), file)
+          : undefined,
+      });
+      if (response.ok) {
+        report(options, file.size, file);
+        return;
+      }
+      error = await errorFromResponse(response, request);
+    } catch (cause) {
+      if (options.signal?.aborted) throw createAbortedError(options.signal.reason, request);
+      error = createNetworkError(cause, request);
+    }
+    error.attempts = attempt;
+    const retry = shouldRetryError(error, { attempt, method: 'POST', idempotent: true, policy });
+    if (!retry || policy === false) throw error;
+    await sleep(retryDelayMs(attempt, error, policy), options.signal, request);
+  }
+}
+
+function report(options: UploadFileOptions, loaded: number, file: Blob): void {
+  const total = file.size;
+  options.onProgress?.({ loaded, total, percent: total === 0 ? 1 : loaded / total });
+}
+
+function tooLarge(size: number, limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError({
+    status: 413,
+    code: 'file_too_large',
+    message: `File too large: ${size} bytes, the limit is ${limit} bytes.`,
+    attempts: 0,
+  });
+}
+
+function nameOf(file: Blob): string {
+  return typeof File !== 'undefined' && file instanceof File && file.name ? file.name : 'file';
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, request: object): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(createAbortedError(signal.reason, request));
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(createAbortedError(signal?.reason, request));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
