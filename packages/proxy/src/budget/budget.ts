@@ -13,7 +13,8 @@
  *    the observed request left, until its `X-RateLimit-Reset` (so spending by other clients of
  *    the key, which the window cannot see, still counts);
  * 4. fairness: a caller that already had its share (`limit` ÷ callers active in the window)
- *    waits while another caller is waiting.
+ *    waits while another caller is waiting — refused within `waitingTtlMs`, which its waiting
+ *    requests renew each time they ask (at least every `POLL_MS`).
  */
 
 /** The budget as `X-RateLimit-*` headers tell it. */

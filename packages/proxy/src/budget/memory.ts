@@ -103,7 +103,7 @@ export function createMemoryBudget(
       }
       const grantId = `${t}-${++sequence}`;
       sends.push({ id: grantId, at: t, caller });
-      waiting.delete(caller);
+      // The caller stays waiting until its entry ages out: its other requests may still wait.
       return { granted: true, nowMs: t, grantId, snapshot: snapshot(available - 1) };
     },
 

@@ -91,7 +91,8 @@ end
 local id = now .. '-' .. redis.call('HINCRBY', KEYS[2], 'seq', 1)
 redis.call('ZADD', KEYS[1], now, id)
 redis.call('ZADD', KEYS[5], now, id)
-redis.call('ZREM', KEYS[4], caller)
+-- The caller stays in 'waiting' until its entry ages out: a grant to one of its requests says
+-- nothing about the others it may still have waiting (they refresh the entry as they poll).
 return {1, 0, limit, math.max(available - 1, 0), resetAt, now, 0, id}
 `;
 
