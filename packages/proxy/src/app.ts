@@ -31,6 +31,9 @@ interface ProxyEnv {
 
 type Ctx = Context<ProxyEnv>;
 
+/** The methods forwarded to the upstream (the ones Avala's API uses). */
+export const FORWARDED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
 /**
  * The proxy's routes, with the checks in the order they must run: the target is checked
  * before anything else reads it, the caller is admitted before any budget is spent, and the
@@ -81,7 +84,7 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
     return c.json({ ok: true, redis: context.redisStatus() });
   });
 
-  app.all('/api/v1/*', refuseAbnormalTarget, admitCaller, async (c) => {
+  app.all('/api/v1/*', refuseAbnormalTarget, refuseForeignMethod, admitCaller, async (c) => {
     const { method } = c.req;
     if (!options.allow({ method, path: c.get('path').slice('/api/v1'.length) })) {
       return detail(403, `This gateway does not allow ${method} ${c.get('path')}.`);
@@ -163,4 +166,17 @@ export function createApp(context: ProxyContext): Hono<ProxyEnv> {
   }
 
   return app;
+}
+
+/**
+ * Only the methods the Avala API serves are forwarded: TRACE would echo the request (the key
+ * included) back, WebDAV verbs and the like have no meaning there. Others get DRF's 405.
+ */
+async function refuseForeignMethod(c: Ctx, next: () => Promise<void>) {
+  if (!FORWARDED_METHODS.includes(c.req.method)) {
+    return detail(405, `Method "${c.req.method}" not allowed.`, {
+      Allow: FORWARDED_METHODS.join(', '),
+    });
+  }
+  await next();
 }

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FORWARDED_METHODS } from './app.js';
 import { nodeHandler } from './node.js';
 import { createAvalaProxy } from './proxy.js';
 import type { RunningProxy, StartProxyOptions } from './types.js';
@@ -16,6 +17,16 @@ export async function startProxy(options: StartProxyOptions): Promise<RunningPro
   const { port = 8788, host = '127.0.0.1', ...proxyOptions } = options;
   const proxy = createAvalaProxy(proxyOptions);
   const server = createServer(nodeHandler(proxy));
+  // Node hands CONNECT to a 'connect' listener, never to the request handler; without one it
+  // drops the socket. Answer it like any other method the gateway does not forward.
+  server.on('connect', (_request, socket) => {
+    const body = JSON.stringify({ detail: 'Method "CONNECT" not allowed.' });
+    socket.end(
+      'HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json\r\n' +
+        `Allow: ${FORWARDED_METHODS.join(', ')}\r\nConnection: close\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { Hono } from 'hono';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -296,5 +297,30 @@ describe('cross-origin browsers', () => {
       headers: { ...admitted, origin: 'https://evil.example' },
     });
     expect(stranger.headers.get('access-control-allow-origin')).toBeNull();
+  });
+});
+
+describe('methods', () => {
+  it('forwards only the methods the API serves: TRACE, WebDAV verbs and CONNECT get 405', async () => {
+    const { upstream, proxy } = await setup();
+    for (const method of ['TRACE', 'PROPFIND', 'PURGE']) {
+      const response = await rawRequest(proxy.url, '/api/v1/datasets/', {
+        method,
+        headers: admitted,
+      });
+      expect(response.status, method).toBe(405);
+      expect(JSON.parse(response.body), method).toEqual({
+        detail: `Method "${method}" not allowed.`,
+      });
+    }
+    // Node's client treats a CONNECT answer as a tunnel, so this one goes over a bare socket.
+    const { port } = new URL(proxy.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.end(`CONNECT upstream.example:443 HTTP/1.1\r\nHost: upstream.example:443\r\n\r\n`);
+    let reply = '';
+    for await (const chunk of socket) reply += String(chunk);
+    expect(reply.split('\r\n')[0]).toBe('HTTP/1.1 405 Method Not Allowed');
+    expect(reply).toContain('{"detail":"Method \\"CONNECT\\" not allowed."}');
+    expect(upstream.received).toEqual([]);
   });
 });
