@@ -10,8 +10,13 @@ import type { AvalaProxy } from './types.js';
  * `{"detail": …}` as the proxy's own refusals.
  *
  * @example
- * // vite.config.ts: configureServer(server) { server.middlewares.use('/api', … ) } mounts it
- * http.createServer(nodeHandler(createAvalaProxy(options))).listen(8788);
+ * const handle = nodeHandler(createAvalaProxy(options));
+ * http.createServer(handle).listen(8788);
+ * // In a Vite plugin's configureServer (apps/demo/vite.config.ts). Not `use('/api', …)`:
+ * // Connect strips a mount prefix from the URL, and the proxy needs the whole target.
+ * server.middlewares.use((req, res, next) =>
+ *   req.url?.startsWith('/api/') ? void handle(req, res) : next(),
+ * );
  */
 export function nodeHandler(
   proxy: AvalaProxy,
