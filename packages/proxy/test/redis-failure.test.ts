@@ -1,6 +1,7 @@
 import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProxy, startProxy } from '../src/index.js';
+import { freePort } from './helpers/ports.js';
 import { startRedis, type TestRedis } from './helpers/redis-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -106,5 +107,28 @@ describe('Redis failing under the proxy', () => {
       ),
     });
     expect(refused.headers.get('x-ratelimit-remaining')).toBe('0');
+  });
+
+  it('starts without Redis reachable: 503 with Retry-After at once, /healthz says down', async () => {
+    const nothingThere = await freePort();
+    const lonely = await startProxy({
+      apiKey: sandbox.keys.admin,
+      upstream: sandbox.url,
+      redis: `redis://127.0.0.1:${nothingThere}`,
+      port: 0,
+      open: true,
+    });
+    try {
+      // The first second after start waits for the first connection; then no request waits.
+      await sleep(1_100);
+      const started = Date.now();
+      const response = await fetch(`${lonely.url}/api/v1/datasets/?limit=1`);
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('2');
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(await redisStatusOf(lonely)).toBe('down');
+    } finally {
+      await lonely.close();
+    }
   });
 });

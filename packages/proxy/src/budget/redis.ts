@@ -38,6 +38,8 @@ export function createRedisBudget(
 
   let status: 'up' | 'down' = client.status === 'ready' ? 'up' : 'down';
   let everReady = status === 'up';
+  // Only in the first second of the process: after that, a Redis that never came up is down.
+  const startupDeadline = Date.now() + 1_000;
   // Requests that arrive while the first connection is still being made wait for it (briefly),
   // rather than meet a 503 in the first milliseconds of the process.
   let resolveFirstReady: () => void = () => {};
@@ -90,8 +92,16 @@ export function createRedisBudget(
         throw error;
       }
     };
-    if (!everReady) {
-      await Promise.race([firstReady, new Promise((resolve) => setTimeout(resolve, 1_000))]);
+    const startupLeft = startupDeadline - Date.now();
+    if (!everReady && startupLeft > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        firstReady,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, startupLeft);
+        }),
+      ]);
+      clearTimeout(timer);
     }
     // A client passed in may queue commands while offline; never let that hang a request.
     let timer: NodeJS.Timeout | undefined;
