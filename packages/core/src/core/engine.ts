@@ -282,7 +282,9 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         method: call.method,
         json: input.options.json,
         searchParams: mergeSearchParams(input.options.searchParams, input.searchParams),
-        headers: input.options.headers,
+        // Only when given: ky's merge reads an explicit `headers: undefined` as "no headers"
+        // and drops the client-wide ones (an `Authorization` for a gateway, a custom `Accept`).
+        ...(input.options.headers !== undefined && { headers: input.options.headers }),
         signal: call.signal,
         timeout: call.timeoutMs,
         retry: kyRetryOptions(call, retryEnv),

@@ -74,6 +74,32 @@ describe('JSON in and out', () => {
     expect(seen.map((headers) => headers.get('x-trace'))).toEqual(['client', 'call']);
   });
 
+  it('sends the client-wide headers on a call that passes no headers of its own', async () => {
+    const seen: Headers[] = [];
+    const { client } = clientFor(undefined, {
+      baseUrl: 'https://api.example.test/api/v1',
+      apiKey: 'avk_test_headers',
+      headers: { Authorization: 'Bearer gateway-token', Accept: 'application/vnd.avala+json' },
+      fetch: async (input) => {
+        seen.push(new Headers((input as Request).headers));
+        return Response.json({});
+      },
+      rateLimit: false,
+    });
+
+    await client.get('/datasets/');
+    await client.post('/datasets/', { json: { name: 'a' } });
+
+    expect(seen.map((headers) => headers.get('authorization'))).toEqual([
+      'Bearer gateway-token',
+      'Bearer gateway-token',
+    ]);
+    expect(seen.map((headers) => headers.get('accept'))).toEqual([
+      'application/vnd.avala+json',
+      'application/vnd.avala+json',
+    ]);
+  });
+
   it('rejects a GET with a JSON body as the TypeError it is, not a transient network error', async () => {
     const sandbox = await sandboxFor();
     const { client, events } = clientFor(sandbox);
