@@ -152,8 +152,12 @@ async function sendToStorage(
 ): Promise<void> {
   const request = { method: 'POST', url: form.url };
   const policy = client.retryPolicy;
+  // Progress needs a streamed request body, which Chromium sends only over HTTP/2: against
+  // HTTP/1.1 storage the streamed attempt fails at once, and is sent again unstreamed.
+  let stream = options.onProgress !== undefined;
   for (let attempt = 1; ; attempt += 1) {
     let error: AvalaError | undefined;
+    let streamed = false;
     try {
       const body = new FormData();
       for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
@@ -165,9 +169,13 @@ async function sendToStorage(
         retry: 0,
         timeout: false,
         throwHttpErrors: false,
-        fetch: options.fetch ?? globalThis.fetch,
-        onUploadProgress: options.onProgress
-          ? ({ transferredBytes }) => report(options, Math.min(transferredBytes, file.size), file)
+        // Called as a method of ky's options: a bare `window.fetch` would be an illegal invocation.
+        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+        onUploadProgress: stream
+          ? ({ transferredBytes }) => {
+              if (transferredBytes > 0) streamed = true;
+              report(options, Math.min(transferredBytes, file.size), file);
+            }
           : undefined,
       });
       if (response.ok) {
@@ -177,6 +185,11 @@ async function sendToStorage(
       error = await errorFromResponse(response, request);
     } catch (cause) {
       if (options.signal?.aborted) throw createAbortedError(options.signal.reason, request);
+      if (stream && !streamed) {
+        stream = false;
+        attempt -= 1; // not a retry: the same attempt, without streaming
+        continue;
+      }
       error = createNetworkError(cause, request);
     }
     error.attempts = attempt;

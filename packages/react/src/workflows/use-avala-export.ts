@@ -130,7 +130,15 @@ export function useAvalaExport(options: UseAvalaExportOptions = {}): UseAvalaExp
     });
   }, []);
 
-  useEffect(() => stop, [stop]);
+  // Unmounting stops (and frees the slot), a moment later: StrictMode's simulated unmount is
+  // followed at once by a remount, which must find its job still running.
+  const pendingStop = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    clearTimeout(pendingStop.current);
+    return () => {
+      pendingStop.current = setTimeout(stop, 0);
+    };
+  }, [stop]);
 
   const start = useCallback(
     (request: AvalaExportRequest) => {

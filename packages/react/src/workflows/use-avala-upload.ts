@@ -89,7 +89,15 @@ export function useAvalaUpload(options: UseAvalaUploadOptions = {}): UseAvalaUpl
   const latest = useRef(options);
   latest.current = options;
 
-  useEffect(() => () => run.current?.all.abort(), []);
+  // Unmounting cancels, a moment later: StrictMode's simulated unmount is followed at once by
+  // a remount, which must find its upload still going.
+  const pendingCancel = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => {
+    clearTimeout(pendingCancel.current);
+    return () => {
+      pendingCancel.current = setTimeout(() => run.current?.all.abort(), 0);
+    };
+  }, []);
 
   const start = useCallback(
     (request: AvalaUploadRequest) => {
