@@ -4,12 +4,13 @@
  */
 import type { AvalaError, Page } from '@avala-fetch/core';
 import {
+  avalaInfiniteQueryKey,
   avalaQueryKey,
   useAvalaInfiniteQuery,
   useAvalaMutation,
   useAvalaQuery,
 } from '@avala-fetch/react';
-import { useQueryClient } from '@tanstack/react-query';
+import { type InfiniteData, useQueryClient } from '@tanstack/react-query';
 
 /** A dataset as the API returns it (the fields the demo shows). */
 export interface Dataset {
@@ -158,5 +159,42 @@ export function useProbe(repeat: boolean) {
   return useAvalaQuery<Page<Dataset>>('/datasets/', {
     searchParams: { limit: 1 },
     refetchInterval: repeat ? 3000 : false,
+  });
+}
+
+/** The datasets list as the infinite query caches it. */
+type DatasetPages = InfiniteData<Page<Dataset>>;
+
+/**
+ * Deletes a dataset, optimistically: it leaves the list at once (and the count drops), and
+ * comes back if the API refuses (a 403 for the read-only key, say).
+ */
+export function useDeleteDataset() {
+  const queryClient = useQueryClient();
+  const listKey = avalaInfiniteQueryKey('/datasets/', { limit: DATASETS_PAGE_SIZE });
+  return useAvalaMutation<void, Dataset, undefined, { previous: DatasetPages | undefined }>({
+    method: 'DELETE',
+    path: (dataset) => ['datasets', dataset.uid],
+    onMutate: async (dataset) => {
+      await queryClient.cancelQueries({ queryKey: listKey });
+      const previous = queryClient.getQueryData<DatasetPages>(listKey);
+      queryClient.setQueryData<DatasetPages>(listKey, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page) => ({
+                ...page,
+                count: page.count === undefined ? undefined : page.count - 1,
+                results: page.results.filter((item) => item.uid !== dataset.uid),
+              })),
+            }
+          : data,
+      );
+      return { previous };
+    },
+    onError: (_error, _dataset, context) => {
+      if (context?.previous) queryClient.setQueryData(listKey, context.previous);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: avalaQueryKey('/datasets/') }),
   });
 }

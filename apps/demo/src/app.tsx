@@ -1,15 +1,17 @@
 import { AvalaProvider } from '@avala-fetch/react';
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Header } from './components/Header.js';
 import { Banners, Toasts } from './components/Notices.js';
 import { type KeyChoice, storedKeyChoice, storeKeyChoice } from './config.js';
 import { type Route, useRoute } from './router.js';
+import { BurstScreen } from './screens/BurstScreen.js';
 import { ChaosScreen } from './screens/ChaosScreen.js';
 import { DatasetDetail } from './screens/DatasetDetail.js';
 import { DatasetsScreen } from './screens/DatasetsScreen.js';
 import { ExportsScreen } from './screens/ExportsScreen.js';
 import { NotFoundPage } from './screens/NotFoundPage.js';
 import { ProjectsScreen } from './screens/ProjectsScreen.js';
+import { UploadScreen } from './screens/UploadScreen.js';
 import { demoSession } from './session.js';
 
 /**
@@ -28,6 +30,7 @@ export function App() {
     setKeyChoice(choice);
   };
   const reset = () => setGeneration((n) => n + 1);
+  useRouteAnnouncement(route);
 
   return (
     <AvalaProvider client={session.client} queryClient={session.queryClient} key={session.id}>
@@ -51,9 +54,46 @@ function Screen({ route, onReset }: { route: Route; onReset: () => void }) {
       return <ProjectsScreen />;
     case 'exports':
       return <ExportsScreen />;
+    case 'upload':
+      return <UploadScreen />;
+    case 'burst':
+      return <BurstScreen />;
     case 'chaos':
       return <ChaosScreen onReset={onReset} />;
     case 'not-found':
       return <NotFoundPage what="Page" detail={undefined} />;
   }
+}
+
+const titles: Record<Route['name'], string> = {
+  datasets: 'Datasets',
+  dataset: 'Dataset',
+  projects: 'Projects',
+  exports: 'Exports',
+  upload: 'Upload',
+  burst: 'Burst',
+  chaos: 'Chaos',
+  'not-found': 'Not found',
+};
+
+/**
+ * A route change says so: the document title names the screen, and focus moves to its
+ * heading (not on the first load), so a screen-reader user hears where they are.
+ */
+function useRouteAnnouncement(route: Route) {
+  const first = useRef(true);
+  useEffect(() => {
+    document.title = `${titles[route.name]} · avala-fetch demo`;
+    if (first.current) {
+      first.current = false;
+      return;
+    }
+    const frame = requestAnimationFrame(() => {
+      const heading = document.querySelector<HTMLElement>('main h2');
+      if (!heading) return;
+      heading.setAttribute('tabindex', '-1');
+      heading.focus();
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [route.name]);
 }

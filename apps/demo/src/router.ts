@@ -6,6 +6,8 @@ export type Route =
   | { name: 'dataset'; uid: string }
   | { name: 'projects' }
   | { name: 'exports' }
+  | { name: 'upload' }
+  | { name: 'burst' }
   | { name: 'chaos' }
   | { name: 'not-found'; path: string };
 
@@ -23,7 +25,11 @@ export function parseRoute(hash: string): Route {
     }
     if (
       second === undefined &&
-      (first === 'projects' || first === 'exports' || first === 'chaos')
+      (first === 'projects' ||
+        first === 'exports' ||
+        first === 'upload' ||
+        first === 'burst' ||
+        first === 'chaos')
     ) {
       return { name: first };
     }

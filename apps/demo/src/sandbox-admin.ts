@@ -81,3 +81,16 @@ export async function sandboxLog(): Promise<SandboxLogEntry[]> {
   const entries = (body as { entries?: unknown } | undefined)?.entries;
   return Array.isArray(entries) ? (entries as SandboxLogEntry[]) : [];
 }
+
+/** The sandbox's upload limit per file (`maxUploadBytes`), to refuse a larger file before sending. */
+export async function sandboxUploadLimit(): Promise<number | undefined> {
+  const body = (await admin('GET', '')) as { maxUploadBytes?: unknown } | undefined;
+  return typeof body?.maxUploadBytes === 'number' ? body.maxUploadBytes : undefined;
+}
+
+/** The sandbox's rate-limit window (`rateLimit.windowMs`), for the burst panel's estimate. */
+export async function sandboxWindowMs(): Promise<number | undefined> {
+  const body = (await admin('GET', '')) as { rateLimit?: { windowMs?: unknown } | false };
+  const windowMs = body?.rateLimit ? body.rateLimit.windowMs : undefined;
+  return typeof windowMs === 'number' ? windowMs : undefined;
+}

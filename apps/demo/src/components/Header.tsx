@@ -1,11 +1,14 @@
 import { demoConfig, type KeyChoice, keyChoices } from '../config.js';
 import type { Route } from '../router.js';
 import { RateLimitMeter } from './RateLimitMeter.js';
+import { ThemeToggle } from './ThemeToggle.js';
 
 const tabs = [
   { href: '#/datasets', label: 'Datasets', active: ['datasets', 'dataset'] },
   { href: '#/projects', label: 'Projects', active: ['projects'] },
+  { href: '#/upload', label: 'Upload', active: ['upload'] },
   { href: '#/exports', label: 'Exports', active: ['exports'] },
+  { href: '#/burst', label: 'Burst', active: ['burst'] },
   { href: '#/chaos', label: 'Chaos', active: ['chaos'], sandboxOnly: true },
 ] as const;
 
@@ -51,6 +54,7 @@ export function Header({
             </label>
           )}
           <RateLimitMeter />
+          <ThemeToggle />
         </div>
       </div>
       <nav className="nav" aria-label="Screens">

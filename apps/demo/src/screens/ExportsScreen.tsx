@@ -1,98 +1,143 @@
-import { useState } from 'react';
-import { type ExportJob, isRunning, useDatasets, useExportJob, useStartExport } from '../api.js';
+import { isAvalaError } from '@avala-fetch/core';
+import { type AvalaExportRequest, useAvalaClient, useAvalaExport } from '@avala-fetch/react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { useDatasets } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
 import { demoConfig } from '../config.js';
+import { type ExportForm, ExportFormSchema } from '../schemas.js';
 
 const BURST = 6;
 
+interface Started {
+  id: number;
+  request: AvalaExportRequest;
+}
+
 /**
- * Export jobs: a key may run 5 at once, so a burst of 6 meets a 429 (a toast counts down
- * to when the client tries again). Each job is polled until it ends `exported` (with a
- * download link) or `failed`.
+ * Export jobs with `useAvalaExport`: each keeps one of the key's five export slots for its
+ * whole life, so a sixth waits in line ("queued: 5 exports running") instead of earning a
+ * 429, and each is polled with backoff until it ends `exported` (with a download link) or
+ * `failed`. Avala has no way to cancel an export; "Stop watching" frees the slot here.
  */
 export function ExportsScreen() {
   const datasets = useDatasets();
   const firstDatasets = datasets.data?.pages[0]?.results ?? [];
-  const [chosen, setChosen] = useState('');
-  const dataset = chosen || firstDatasets[0]?.uid || '';
-  const start = useStartExport();
-  const [jobs, setJobs] = useState<ExportJob[]>([]);
-  const [starting, setStarting] = useState(0);
-  const [startError, setStartError] = useState<unknown>();
+  const client = useAvalaClient();
+  const [started, setStarted] = useState<Started[]>([]);
+  const [formErrors, setFormErrors] = useState<string[]>([]);
+  const nextId = useRef(0);
+  const errorsRef = useRef<HTMLDivElement>(null);
+  const listRef = useRef<HTMLHeadingElement>(null);
+  const form = useForm<ExportForm>({
+    resolver: zodResolver(ExportFormSchema),
+    defaultValues: { dataset: '', format: 'coco' },
+  });
+  const first = firstDatasets[0]?.uid;
+  useEffect(() => {
+    if (first && !form.getValues('dataset')) form.setValue('dataset', first);
+  }, [first, form]);
 
-  // Each job is listed as soon as it starts (in a burst the sixth may wait out a 429 while
-  // the first five run); status polling waits until every start has settled, since a 429
-  // pauses the key's requests anyway.
-  const startExports = (count: number) => {
-    setStartError(undefined);
-    setStarting((n) => n + count);
-    for (let n = 0; n < count; n++) {
-      start
-        .mutateAsync({ dataset, format: 'coco' })
-        .then(
-          (job) => setJobs((current) => [job, ...current]),
-          (error: unknown) => setStartError(error),
-        )
-        .finally(() => setStarting((n) => n - 1));
+  const startExports = (request: AvalaExportRequest, count: number) => {
+    setFormErrors([]);
+    const added = Array.from({ length: count }, () => ({ id: nextId.current++, request }));
+    setStarted((current) => [...added, ...current]);
+    // Focus follows the outcome: the list where the new jobs appear.
+    requestAnimationFrame(() => listRef.current?.focus());
+  };
+
+  // The server's own rule (one of dataset or project) shown above the form: sent without
+  // the client-side check on purpose.
+  const sendWithoutDataset = async () => {
+    try {
+      await client.post('/exports/', { json: {} });
+    } catch (error) {
+      const messages = isAvalaError(error)
+        ? error.nonFieldErrors.length > 0
+          ? error.nonFieldErrors
+          : [error.message]
+        : [String(error)];
+      setFormErrors(messages);
+      requestAnimationFrame(() => errorsRef.current?.focus());
     }
   };
+
+  const onSubmit = (count: number) => form.handleSubmit((values) => startExports(values, count));
+  const { errors } = form.formState;
 
   return (
     <>
       <h2>Exports</h2>
       <p className="screen-intro">
-        Start export jobs. Five may run per key; the sixth is refused with 429 until one ends, and
-        the client waits out the <code>Retry-After</code> it was given. A job ends{' '}
-        <code>exported</code> (with a download link) or <code>failed</code>.
+        Five exports may run per key. Each job keeps its slot until it ends, so a sixth waits in
+        line in the client (<code>queued</code>) instead of meeting a 429, then starts when one
+        ends. Jobs are polled with backoff until <code>exported</code> (with a download link) or{' '}
+        <code>failed</code>.
       </p>
-      <section className="card">
-        <div className="row">
-          <label className="row">
-            Dataset
-            <select
-              value={dataset}
-              onChange={(event) => setChosen(event.target.value)}
-              style={{ width: 'auto' }}
-            >
-              {firstDatasets.map((item) => (
-                <option key={item.uid} value={item.uid}>
-                  {item.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button
-            type="button"
-            className="primary"
-            disabled={!dataset}
-            onClick={() => startExports(1)}
-          >
-            Start an export
-          </button>
-          {/* On the real API a deliberate 429 is not a game: limits can get a key suspended. */}
-          {demoConfig.mode === 'sandbox' && (
-            <button type="button" disabled={!dataset} onClick={() => startExports(BURST)}>
-              Start {BURST} at once
-            </button>
-          )}
-          {starting > 0 && (
-            <span className="muted" data-testid="starting">
-              Starting {starting}…
-            </span>
-          )}
-        </div>
-        {startError !== undefined && (
-          <div style={{ marginTop: '0.75rem' }}>
-            <ErrorMessage error={startError} title="An export did not start" />
+      <section className="card" aria-labelledby="export-form-title">
+        <h3 id="export-form-title">New export</h3>
+        <form onSubmit={onSubmit(1)} noValidate data-testid="export-form">
+          <div ref={errorsRef} tabIndex={-1}>
+            {formErrors.length > 0 && (
+              <div className="alert alert--error" role="alert" data-testid="export-form-errors">
+                {formErrors.map((message) => (
+                  <p key={message}>{message}</p>
+                ))}
+              </div>
+            )}
           </div>
-        )}
+          <div className="row">
+            <div className="field">
+              <label htmlFor="export-dataset">Dataset</label>
+              <select
+                id="export-dataset"
+                aria-invalid={errors.dataset ? true : undefined}
+                {...form.register('dataset')}
+              >
+                {firstDatasets.map((item) => (
+                  <option key={item.uid} value={item.uid}>
+                    {item.name}
+                  </option>
+                ))}
+              </select>
+              {errors.dataset && <p className="field-error">{errors.dataset.message}</p>}
+            </div>
+            <div className="field">
+              <label htmlFor="export-format">Format</label>
+              <select id="export-format" {...form.register('format')}>
+                <option value="coco">COCO</option>
+                <option value="yolo">YOLO</option>
+                <option value="avala-json">Avala JSON</option>
+              </select>
+            </div>
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="primary">
+              Start an export
+            </button>
+            {/* On the real API a deliberate burst is not a game: limits can get a key suspended. */}
+            {demoConfig.mode === 'sandbox' && (
+              <>
+                <button type="button" onClick={onSubmit(BURST)}>
+                  Start {BURST} at once
+                </button>
+                <button type="button" className="link" onClick={sendWithoutDataset}>
+                  Send without a dataset (the server's rule)
+                </button>
+              </>
+            )}
+          </div>
+        </form>
       </section>
-      {jobs.length > 0 && (
-        <section className="card">
-          <h3>Started here</h3>
+      {started.length > 0 && (
+        <section className="card" aria-labelledby="exports-list-title">
+          <h3 id="exports-list-title" ref={listRef} tabIndex={-1}>
+            Started here
+          </h3>
           <ul className="list" data-testid="exports-list">
-            {jobs.map((job) => (
-              <ExportRow key={job.uid} started={job} poll={starting === 0} />
+            {started.map((entry) => (
+              <ExportRow key={entry.id} request={entry.request} />
             ))}
           </ul>
         </section>
@@ -101,25 +146,40 @@ export function ExportsScreen() {
   );
 }
 
-function ExportRow({ started, poll }: { started: ExportJob; poll: boolean }) {
-  const uid = started.uid;
-  const job = useExportJob(uid, poll);
-  const current = job.data ?? started;
-  const status = current.status;
-  const tone = status === 'exported' ? 'pill--ok' : isRunning(current) ? 'pill--warn' : '';
+function ExportRow({ request }: { request: AvalaExportRequest }) {
+  const exp = useAvalaExport();
+  const once = useRef(false);
+  const { start } = exp;
+  useEffect(() => {
+    if (once.current) return;
+    once.current = true;
+    start(request);
+  }, [start, request]);
+  const { phase, job } = exp;
+  const tone =
+    phase === 'exported' ? 'pill--ok' : phase === 'failed' || phase === 'error' ? '' : 'pill--warn';
   return (
-    <li style={{ display: 'block' }} data-testid="export-row">
+    <li style={{ display: 'block' }} data-testid="export-row" data-phase={phase}>
       <div className="row" style={{ justifyContent: 'space-between' }}>
         <span>
-          <code>{uid}</code> <span className={`pill ${tone}`}>{status}</span>{' '}
-          {current.download_url && (
-            <a href={current.download_url} target="_blank" rel="noreferrer">
+          {job ? <code>{job.uid}</code> : <span className="muted">not started yet</span>}{' '}
+          <span className={`pill ${tone}`} data-testid="export-phase">
+            {phase === 'queued' ? `queued: ${exp.running} exports running` : phase}
+          </span>{' '}
+          {job?.download_url && (
+            <a href={job.download_url} target="_blank" rel="noreferrer">
               Download
             </a>
           )}
-          {current.error_message && <span className="muted">{current.error_message}</span>}
+          {job?.error_message && <span className="muted">{job.error_message}</span>}
         </span>
+        {(phase === 'queued' || phase === 'pending' || phase === 'running') && (
+          <button type="button" onClick={exp.cancel}>
+            Stop watching
+          </button>
+        )}
       </div>
+      {exp.error && <ErrorMessage error={exp.error} title="This export did not start" />}
     </li>
   );
 }

@@ -1,0 +1,49 @@
+/**
+ * The zod schemas of what the demo sends and reads, shared by the forms (through
+ * react-hook-form's zod resolver: the same rules in the browser as on the server) and by the
+ * typed responses (the hooks' `schema`, parsed by the client).
+ */
+import { z } from 'zod';
+
+/** Avala's data types (docs/avala-api.md). */
+export const DATA_TYPES = ['image', 'video', 'lidar', 'mcap'] as const;
+
+/** A dataset as the API returns it (the fields the demo reads). */
+export const DatasetSchema = z.looseObject({
+  uid: z.string(),
+  name: z.string(),
+  slug: z.string().optional(),
+  owner_name: z.string().optional(),
+  data_type: z.string().optional(),
+  item_count: z.number().optional(),
+});
+
+/** What creating a dataset needs: Avala requires `name`, `slug` and `data_type`. */
+export const DatasetIdentitySchema = z.object({
+  name: z.string().trim().min(1, 'Give the dataset a name.').max(100),
+  slug: z
+    .string()
+    .min(1, 'A slug is required.')
+    .regex(/^[A-Za-z0-9_-]+$/, 'Letters, digits, "_" and "-" only.'),
+  data_type: z.enum(DATA_TYPES),
+});
+
+/** The upload form: the dataset to create from the files. */
+export type DatasetIdentity = z.infer<typeof DatasetIdentitySchema>;
+
+/** An export job as the API returns it; it ends `exported` (with `download_url`) or `failed`. */
+export const ExportJobSchema = z.looseObject({
+  uid: z.string(),
+  status: z.string(),
+  download_url: z.string().nullish(),
+  error_message: z.string().nullish(),
+});
+
+/** The export form: a dataset, a format, and the sandbox's nested and list fields. */
+export const ExportFormSchema = z.object({
+  dataset: z.string().min(1, 'Pick a dataset.'),
+  format: z.enum(['coco', 'yolo', 'avala-json']),
+});
+
+/** The export form's values. */
+export type ExportForm = z.infer<typeof ExportFormSchema>;

@@ -1,0 +1,203 @@
+import { useAvalaUpload } from '@avala-fetch/react';
+import { zodResolver } from '@hookform/resolvers/zod';
+import { useEffect, useRef, useState } from 'react';
+import { useForm } from 'react-hook-form';
+import { ErrorMessage } from '../components/ErrorMessage.js';
+import { demoConfig } from '../config.js';
+import { datasetHref } from '../router.js';
+import { sandboxUploadLimit } from '../sandbox-admin.js';
+import { DATA_TYPES, type DatasetIdentity, DatasetIdentitySchema } from '../schemas.js';
+
+/** Avala's limit per file (docs/avala-api.md); the sandbox says its own. */
+const AVALA_UPLOAD_LIMIT = 100 * 1024 * 1024;
+
+function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * Upload files and make a dataset of them (`useAvalaUpload`): one progress bar per file, a
+ * file over the limit refused inline with its 413 before it is sent, cancel all or one.
+ */
+export function UploadScreen() {
+  const [limit, setLimit] = useState(AVALA_UPLOAD_LIMIT);
+  useEffect(() => {
+    if (demoConfig.mode !== 'sandbox') return;
+    sandboxUploadLimit().then(
+      (bytes) => bytes && setLimit(bytes),
+      () => {},
+    );
+  }, []);
+  const upload = useAvalaUpload({ maxBytes: limit });
+  const [files, setFiles] = useState<File[]>([]);
+  const [dragging, setDragging] = useState(false);
+  const outcome = useRef<HTMLDivElement>(null);
+  const form = useForm<DatasetIdentity>({
+    resolver: zodResolver(DatasetIdentitySchema),
+    defaultValues: { name: '', slug: '', data_type: 'image' },
+  });
+  const { errors } = form.formState;
+  const busy = upload.phase === 'uploading' || upload.phase === 'creating';
+
+  // After an outcome, focus goes to what says it (a person on a screen reader hears it).
+  useEffect(() => {
+    if (upload.phase === 'success' || upload.phase === 'error') outcome.current?.focus();
+  }, [upload.phase]);
+
+  const onSubmit = form.handleSubmit((dataset) => upload.start({ dataset, files }));
+  const created = upload.data as { uid?: string; name?: string; item_count?: number } | undefined;
+
+  return (
+    <>
+      <h2>Upload</h2>
+      <p className="screen-intro">
+        Avala's manual-upload flow with <code>useAvalaUpload</code>: a presigned form per file, the
+        file to storage (never with the key), at most 10 at a time, then the dataset. Files over{' '}
+        {formatBytes(limit)} are refused with a 413 before anything is sent.
+      </p>
+      <section className="card" aria-labelledby="upload-title">
+        <h3 id="upload-title">New dataset from files</h3>
+        <form onSubmit={onSubmit} noValidate data-testid="upload-form">
+          <div className="field">
+            <label htmlFor="upload-name">Name</label>
+            <input
+              id="upload-name"
+              autoComplete="off"
+              aria-invalid={errors.name ? true : undefined}
+              aria-describedby={errors.name ? 'upload-name-error' : undefined}
+              {...form.register('name', {
+                onChange: (event: { target: { value: string } }) => {
+                  if (!form.getFieldState('slug').isDirty) {
+                    form.setValue(
+                      'slug',
+                      event.target.value
+                        .toLowerCase()
+                        .replace(/[^a-z0-9]+/g, '-')
+                        .replace(/^-|-$/g, ''),
+                    );
+                  }
+                },
+              })}
+            />
+            {errors.name && (
+              <p className="field-error" id="upload-name-error">
+                {errors.name.message}
+              </p>
+            )}
+          </div>
+          <div className="field">
+            <label htmlFor="upload-slug">Slug</label>
+            <input
+              id="upload-slug"
+              autoComplete="off"
+              aria-invalid={errors.slug ? true : undefined}
+              aria-describedby={errors.slug ? 'upload-slug-error' : undefined}
+              {...form.register('slug')}
+            />
+            {errors.slug && (
+              <p className="field-error" id="upload-slug-error">
+                {errors.slug.message}
+              </p>
+            )}
+          </div>
+          <div className="field">
+            <label htmlFor="upload-type">Data type</label>
+            <select id="upload-type" {...form.register('data_type')}>
+              {DATA_TYPES.map((type) => (
+                <option key={type}>{type}</option>
+              ))}
+            </select>
+          </div>
+          {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the file input inside is the keyboard's way */}
+          <div
+            className={`dropzone${dragging ? ' dropzone--over' : ''}`}
+            onDragOver={(event) => {
+              event.preventDefault();
+              setDragging(true);
+            }}
+            onDragLeave={() => setDragging(false)}
+            onDrop={(event) => {
+              event.preventDefault();
+              setDragging(false);
+              setFiles([...event.dataTransfer.files]);
+            }}
+          >
+            <label htmlFor="upload-files">Files (pick or drop them here)</label>
+            <input
+              id="upload-files"
+              type="file"
+              multiple
+              onChange={(event) => setFiles([...(event.target.files ?? [])])}
+            />
+          </div>
+          <div className="form-actions">
+            <button type="submit" className="primary" disabled={busy || files.length === 0}>
+              Upload {files.length > 0 ? `${files.length} file${files.length > 1 ? 's' : ''}` : ''}
+            </button>
+            {busy && (
+              <button type="button" onClick={upload.cancel}>
+                Cancel
+              </button>
+            )}
+          </div>
+        </form>
+      </section>
+      {upload.files.length > 0 && (
+        <section className="card" aria-labelledby="upload-files-title">
+          <h3 id="upload-files-title">Files</h3>
+          <ul className="list" data-testid="upload-files">
+            {upload.files.map((file, index) => (
+              <li
+                // biome-ignore lint/suspicious/noArrayIndexKey: one run's files never reorder, and names may repeat
+                key={index}
+                style={{ display: 'block' }}
+                data-testid="upload-file"
+              >
+                <div className="row" style={{ justifyContent: 'space-between' }}>
+                  <span>
+                    {file.name} <span className="muted">{formatBytes(file.size)}</span>{' '}
+                    <span className={`pill ${file.status === 'uploaded' ? 'pill--ok' : ''}`}>
+                      {file.status}
+                    </span>
+                  </span>
+                  {(file.status === 'waiting' || file.status === 'uploading') && (
+                    <button type="button" onClick={() => upload.cancelFile(index)}>
+                      Cancel <span className="visually-hidden">{file.name}</span>
+                    </button>
+                  )}
+                </div>
+                <progress
+                  className="upload-progress"
+                  max={1}
+                  value={file.percent}
+                  aria-label={`${file.name} upload progress`}
+                />
+                {file.error && file.status !== 'cancelled' && (
+                  <p className="field-error" data-testid="upload-file-error">
+                    {file.error.message}
+                    {file.error.status !== undefined && ` (${file.error.status})`}
+                  </p>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <div ref={outcome} tabIndex={-1} data-testid="upload-outcome">
+        {upload.phase === 'success' && created?.uid && (
+          <div className="alert alert--ok" role="status">
+            <p>
+              Created <a href={datasetHref(created.uid)}>{created.name}</a> with{' '}
+              {created.item_count} item{created.item_count === 1 ? '' : 's'}.
+            </p>
+          </div>
+        )}
+        {upload.phase === 'error' && (
+          <ErrorMessage error={upload.error} title="The dataset was not created" />
+        )}
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,250 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type DemoHarness, startDemo } from './harness.js';
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+let demo: DemoHarness;
+let page: Page;
+
+beforeAll(async () => {
+  demo = await startDemo({
+    // Exports that outlast the start of six, and end within the test.
+    exportDurationMs: 3_000,
+    // A small window, so a burst of 150 meets it in seconds instead of a minute.
+    rateLimit: { limit: 60, windowMs: 3_000, burst: 20 },
+    // A small upload limit, so an over-limit file is a few KiB.
+    maxUploadBytes: 64 * 1024,
+  });
+  page = await demo.open('#/datasets');
+});
+
+afterAll(async () => {
+  await demo?.close();
+});
+
+beforeEach(async () => {
+  await demo.reset(page);
+});
+
+async function open(hash: string): Promise<Page> {
+  await demo.go(page, hash);
+  await page.locator('main h2').waitFor();
+  return page;
+}
+
+/** Runs axe-core (WCAG 2.1 A and AA) on the page as it is; returns the violations. */
+async function axeViolations(target: Page): Promise<string[]> {
+  if (!(await target.evaluate(() => 'axe' in window)))
+    await target.addScriptTag({ content: axeSource });
+  return target.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: {
+          run: (
+            o: unknown,
+          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run({
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return result.violations.map(
+      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  });
+}
+
+const file = (name: string, bytes: number) => ({
+  name,
+  mimeType: 'image/jpeg',
+  buffer: Buffer.alloc(bytes, 1),
+});
+
+describe('upload', () => {
+  it('uploads two files with a progress bar each, refuses the over-limit one inline with its 413, and creates the dataset', async () => {
+    const page = await open('#/upload');
+    const form = page.getByTestId('upload-form');
+    await form.getByLabel('Name').fill('Uploaded in Chromium');
+    await form
+      .getByLabel(/^Files/)
+      .setInputFiles([file('one.jpg', 2_000), file('two.jpg', 3_000), file('huge.jpg', 100_000)]);
+    await form.getByRole('button', { name: /^Upload 3 files/ }).click();
+
+    const outcome = page.getByTestId('upload-outcome');
+    await outcome.getByText(/Created Uploaded in Chromium with 2 items/).waitFor();
+    const rows = page.getByTestId('upload-file');
+    expect(await rows.count()).toBe(3);
+    expect(await rows.nth(0).textContent()).toContain('uploaded');
+    expect(await rows.nth(1).textContent()).toContain('uploaded');
+    expect(await rows.nth(2).getByTestId('upload-file-error').textContent()).toMatch(
+      /too large.*\(413\)/i,
+    );
+    expect(
+      await page
+        .getByRole('progressbar', { name: 'one.jpg upload progress' })
+        .getAttribute('value'),
+    ).toBe('1');
+    // Nothing of the big file was sent: two forms asked for, two files stored.
+    const asked = demo.sandbox.log.filter(
+      (e) => e.method === 'POST' && e.path.endsWith('/file-upload-url/'),
+    );
+    expect(asked).toHaveLength(2);
+    // Focus follows the outcome.
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe(
+      'upload-outcome',
+    );
+    expect(await axeViolations(page)).toEqual([]);
+    await demo.screenshot(page, 'upload');
+  });
+
+  it('checks the form in the browser with the shared zod schema before anything is sent', async () => {
+    const page = await open('#/upload');
+    const form = page.getByTestId('upload-form');
+    await form.getByLabel(/^Files/).setInputFiles([file('one.jpg', 10)]);
+    await form.getByRole('button', { name: /^Upload 1 file/ }).click();
+    await form.getByText('Give the dataset a name.').waitFor();
+    expect(await form.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
+    expect(demo.sandbox.log.filter((e) => e.path.includes('manual-upload'))).toHaveLength(0);
+  });
+
+  it('cancels: the file is cancelled and no dataset is created', async () => {
+    const page = await open('#/upload');
+    await fetch(`${demo.sandbox.url}/__sandbox/faults`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        type: 'delay',
+        delayMs: 5_000,
+        path: '/datasets/manual-upload/file-upload-url/',
+      }),
+    });
+    const form = page.getByTestId('upload-form');
+    await form.getByLabel('Name').fill('Cancelled upload');
+    await form.getByLabel(/^Files/).setInputFiles([file('one.jpg', 10)]);
+    await form.getByRole('button', { name: /^Upload 1 file/ }).click();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByTestId('upload-file').getByText('cancelled').waitFor();
+    await page.getByTestId('upload-outcome').getByRole('alert').waitFor();
+    expect(
+      demo.sandbox.log.filter((e) => e.path === '/api/v1/datasets/manual-upload/'),
+    ).toHaveLength(0);
+  });
+});
+
+describe('exports', () => {
+  it('queues the sixth of six ("queued: 5 exports running") without a 429, then all end exported', async () => {
+    const page = await open('#/exports');
+    await page
+      .getByTestId('export-form')
+      .getByRole('option')
+      .first()
+      .waitFor({ state: 'attached' });
+    await page.getByRole('button', { name: 'Start 6 at once' }).click();
+    await page.getByText('queued: 5 exports running').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await demo.screenshot(page, 'exports-queued');
+    await expect
+      .poll(() => page.locator('[data-testid="export-row"][data-phase="exported"]').count(), {
+        timeout: 15_000,
+      })
+      .toBe(6);
+    expect(await page.getByRole('link', { name: 'Download' }).count()).toBe(6);
+    expect(demo.sandbox.log.filter((e) => e.status === 429)).toHaveLength(0);
+    expect(await page.getByTestId('toast-concurrency_limited').count()).toBe(0);
+  }, 30_000);
+
+  it("shows the server's non_field_errors above the export form", async () => {
+    const page = await open('#/exports');
+    await page.getByRole('button', { name: /Send without a dataset/ }).click();
+    const errors = page.getByTestId('export-form-errors');
+    await errors.waitFor();
+    expect(await errors.textContent()).toMatch(/dataset|project/i);
+  });
+});
+
+describe('datasets', () => {
+  it('deletes a dataset after a confirmation; it leaves the list at once', async () => {
+    const page = await open('#/datasets');
+    const first = page.getByTestId('dataset-row').first();
+    const name = (await first.getByRole('link').textContent()) ?? '';
+    const count = await page.getByTestId('datasets-count').textContent();
+    await first.getByRole('button', { name: `Delete ${name}` }).click();
+    // Focus moves to the confirmation; Escape would keep the dataset.
+    const confirm = page.getByRole('button', { name: `Delete ${name}`, exact: true });
+    expect(await confirm.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await axeViolations(page)).toEqual([]);
+    await confirm.click();
+    await page.getByText(`Deleted ${name}.`).waitFor();
+    expect(
+      await page.getByTestId('datasets-list').getByRole('link', { name, exact: true }).count(),
+    ).toBe(0);
+    expect(await page.getByTestId('datasets-count').textContent()).not.toBe(count);
+    expect(demo.sandbox.log.some((e) => e.method === 'DELETE' && e.status === 204)).toBe(true);
+  });
+
+  it('puts a dataset back when the API refuses the delete (read-only key, 403)', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('key-switcher').selectOption('readonly');
+    const first = page.getByTestId('dataset-row').first();
+    const name = (await first.getByRole('link').textContent()) ?? '';
+    await first.getByRole('button', { name: `Delete ${name}` }).click();
+    await page.getByRole('button', { name: `Delete ${name}`, exact: true }).click();
+    await page.getByTestId('delete-outcome').getByRole('alert').waitFor();
+    await page.getByTestId('datasets-list').getByRole('link', { name, exact: true }).waitFor();
+  });
+});
+
+describe('burst', () => {
+  it('carries 150 requests inside the limits with an estimate, and counts the 429s without the governor', async () => {
+    const page = await open('#/burst');
+    await page.getByRole('button', { name: 'Fire 150 requests' }).click();
+    await page.getByTestId('burst-estimate').waitFor();
+    expect(await page.getByTestId('burst-estimate').textContent()).toMatch(/about [\d.]+ s/);
+    await page
+      .getByTestId('burst-governed')
+      .getByText(/150 \/ 150 done/)
+      .waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('burst-governed-429').textContent()).toBe('0');
+    expect(await axeViolations(page)).toEqual([]);
+    await demo.screenshot(page, 'burst');
+
+    await page.getByRole('button', { name: 'Fire 150 without the governor' }).click();
+    await page
+      .getByTestId('burst-ungoverned')
+      .getByText(/150 \/ 150 done/)
+      .waitFor({ timeout: 30_000 });
+    expect(Number(await page.getByTestId('burst-ungoverned-429').textContent())).toBeGreaterThan(0);
+  }, 60_000);
+});
+
+describe('the page', () => {
+  it('names the screen in the title and moves focus to its heading on a route change', async () => {
+    const page = await open('#/exports');
+    await expect.poll(() => page.title()).toBe('Exports · avala-fetch demo');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+  });
+
+  it('has a favicon', async () => {
+    const href = await page.locator('link[rel="icon"]').getAttribute('href');
+    const response = await fetch(new URL(href ?? '/favicon.ico', demo.url));
+    expect(response.status).toBe(200);
+  });
+
+  it('switches to a dark theme with the toggle, still without axe violations', async () => {
+    const page = await open('#/upload');
+    await page.getByTestId('theme-toggle').click();
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await axeViolations(page)).toEqual([]);
+    await demo.screenshot(page, 'upload-dark');
+    // Back to the system setting for the other tests.
+    await page.getByTestId('theme-toggle').click();
+    await page.getByTestId('theme-toggle').click();
+  });
+});
