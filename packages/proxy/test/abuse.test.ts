@@ -12,7 +12,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningProxy, startProxy } from '../src/index.js';
 import { type ReceivedRequest, startEchoUpstream } from './helpers/echo-upstream.js';
-import { type RawPiece, type RawReply, rawExchange } from './helpers/raw-socket.js';
+import { type RawPiece, type RawReply, rawExchange } from '../../../scripts/raw-http.js';
 import { startRedis, type TestRedis } from './helpers/redis-server.js';
 
 /** Requests sent (reported in the README's security model). */
