@@ -10,9 +10,9 @@
  * the upstream echoes it, and the gateway is still up afterwards with Redis.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RawPiece, type RawReply, rawExchange } from '../../../scripts/raw-http.js';
 import { type RunningProxy, startProxy } from '../src/index.js';
 import { type ReceivedRequest, startEchoUpstream } from './helpers/echo-upstream.js';
-import { type RawPiece, type RawReply, rawExchange } from '../../../scripts/raw-http.js';
 import { startRedis, type TestRedis } from './helpers/redis-server.js';
 
 /** Requests sent (reported in the README's security model). */

@@ -8,8 +8,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type Sandbox, startSandbox } from '../src/index.js';
 import { type RawPiece, type RawReply, rawExchange } from '../../../scripts/raw-http.js';
+import { type Sandbox, startSandbox } from '../src/index.js';
 
 /** Requests sent (reported in the README's security model). */
 export const ABUSE_REQUESTS = 1200;
