@@ -175,7 +175,7 @@ function ExportRow({ request }: { request: AvalaExportRequest }) {
         </span>
         {(phase === 'queued' || phase === 'pending' || phase === 'running') && (
           <button type="button" onClick={exp.cancel}>
-            Stop watching
+            {phase === 'queued' ? 'Leave the line' : 'Stop watching'}
           </button>
         )}
       </div>
