@@ -1,44 +1,16 @@
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningProxy, startProxy } from '../src/index.js';
-import { startRedis, type TestRedis } from './helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useProxyCluster } from './helpers/cluster.js';
 
-let redis: TestRedis;
-let sandbox: Sandbox;
-const proxies: RunningProxy[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  // The proxies' own budget (10 per 2 s) is the only limit in this test.
-  sandbox = await startSandbox({ rateLimit: false });
-  for (let i = 0; i < 2; i++) {
-    proxies.push(
-      await startProxy({
-        apiKey: sandbox.keys.admin,
-        upstream: sandbox.url,
-        redis: redis.url,
-        port: 0,
-        // The caller id is whatever the app's session says; here, a header.
-        authorize: (request) => request.headers.get('x-user') ?? false,
-        rateLimit: { limit: 10, windowMs: 2_000, marginMs: 100 },
-      }),
-    );
-  }
-  for (const proxy of proxies) {
-    for (let i = 0; i < 50 && proxy.proxy.redisStatus !== 'up'; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-});
-afterAll(async () => {
-  for (const proxy of proxies) await proxy.close();
-  await sandbox.close();
-  await redis.stop();
+// The proxies' own budget (10 per 2 s) is the only limit in this test.
+const cluster = useProxyCluster({
+  // The caller id is whatever the app's session says; here, a header.
+  authorize: (request) => request.headers.get('x-user') ?? false,
+  rateLimit: { limit: 10, windowMs: 2_000, marginMs: 100 },
 });
 
 describe('fairness between callers of one key', () => {
   it('serves a second caller within the next window while the first has thirty requests queued', async () => {
-    const [greedyProxy, politeProxy] = proxies;
+    const [greedyProxy, politeProxy] = cluster.proxies;
     const stopGreedy = new AbortController();
     const greedy = Array.from({ length: 30 }, () =>
       fetch(`${greedyProxy?.url}/api/v1/datasets/?limit=1&who=greedy`, {
@@ -64,7 +36,9 @@ describe('fairness between callers of one key', () => {
     expect(polite.map((response) => response.status)).toEqual([200, 200, 200, 200, 200]);
     // In the order the upstream received them: window one is greedy's 10; window two is split
     // between the two callers (5 each), so polite's last request is among the first 20.
-    const order = sandbox.log.map((entry) => (entry.query?.includes('who=polite') ? 'P' : 'G'));
+    const order = cluster.sandbox.log.map((entry) =>
+      entry.query?.includes('who=polite') ? 'P' : 'G',
+    );
     expect(order.slice(0, 10).join('')).toBe('G'.repeat(10));
     expect(order.lastIndexOf('P')).toBeLessThan(20);
   });

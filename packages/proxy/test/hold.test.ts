@@ -1,38 +1,12 @@
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningProxy, startProxy } from '../src/index.js';
-import { startRedis, type TestRedis } from './helpers/redis-server.js';
+import { describe, expect, it } from 'vitest';
+import { useProxyCluster } from './helpers/cluster.js';
 
-let redis: TestRedis;
-let sandbox: Sandbox;
-const proxies: RunningProxy[] = [];
-
-beforeAll(async () => {
-  redis = await startRedis();
-  sandbox = await startSandbox({ rateLimit: false });
-  for (let i = 0; i < 2; i++) {
-    proxies.push(
-      await startProxy({
-        apiKey: sandbox.keys.admin,
-        upstream: sandbox.url,
-        redis: redis.url,
-        port: 0,
-        open: true,
-        maxWaitMs: 300,
-      }),
-    );
-  }
-});
-afterAll(async () => {
-  for (const proxy of proxies) await proxy.close();
-  await sandbox.close();
-  await redis.stop();
-});
+const cluster = useProxyCluster({ open: true, maxWaitMs: 300 });
 
 describe('an upstream refusal holds every instance', () => {
   it('passes on a concurrency 429 of POST /exports/ without holding other requests', async () => {
-    const [first, second] = proxies;
-    sandbox.injectFault({
+    const [first, second] = cluster.proxies;
+    cluster.sandbox.injectFault({
       type: 'status',
       status: 429,
       retryAfterS: 5,
@@ -50,13 +24,18 @@ describe('an upstream refusal holds every instance', () => {
   });
 
   it('holds every instance after a 429 with Retry-After, answering in DRF shape without forwarding', async () => {
-    const [first, second] = proxies;
-    sandbox.injectFault({ type: 'status', status: 429, retryAfterS: 2, path: '/datasets/' });
+    const [first, second] = cluster.proxies;
+    cluster.sandbox.injectFault({
+      type: 'status',
+      status: 429,
+      retryAfterS: 2,
+      path: '/datasets/',
+    });
     const upstreamRefusal = await fetch(`${first?.url}/api/v1/datasets/?limit=1`);
     expect(upstreamRefusal.status).toBe(429);
     expect(upstreamRefusal.headers.get('retry-after')).toBe('2');
 
-    const before = sandbox.log.length;
+    const before = cluster.sandbox.log.length;
     const held = await fetch(`${second?.url}/api/v1/datasets/?limit=2`);
     expect(held.status).toBe(429);
     expect(Number(held.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
@@ -65,15 +44,15 @@ describe('an upstream refusal holds every instance', () => {
         /^Request was throttled\. Expected available in [12] seconds\.$/,
       ),
     });
-    expect(sandbox.log.length).toBe(before);
+    expect(cluster.sandbox.log.length).toBe(before);
   });
 
   it('holds after a maintenance 503 too, and lets requests go when it ends', async () => {
-    const [first, second] = proxies;
+    const [first, second] = cluster.proxies;
     await new Promise((resolve) => setTimeout(resolve, 2_000)); // the previous hold ends
-    sandbox.setMaintenance({ retryAfterS: 1 });
+    cluster.sandbox.setMaintenance({ retryAfterS: 1 });
     expect((await fetch(`${first?.url}/api/v1/datasets/?limit=1`)).status).toBe(503);
-    sandbox.setMaintenance(false);
+    cluster.sandbox.setMaintenance(false);
     expect((await fetch(`${second?.url}/api/v1/datasets/?limit=1`)).status).toBe(429);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
     expect((await fetch(`${second?.url}/api/v1/datasets/?limit=1`)).status).toBe(200);

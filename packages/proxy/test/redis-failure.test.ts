@@ -1,15 +1,17 @@
-import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type RunningProxy, startProxy } from '../src/index.js';
+import { useProxyCluster } from './helpers/cluster.js';
 import { freePort } from './helpers/ports.js';
-import { startRedis, type TestRedis } from './helpers/redis-server.js';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-let redis: TestRedis;
-let sandbox: Sandbox;
-const proxies: RunningProxy[] = [];
 const logs: string[] = [];
+const cluster = useProxyCluster({
+  open: true,
+  maxWaitMs: 500,
+  rateLimit: { limit: 10, windowMs: 1_000, marginMs: 100 },
+  log: (line) => logs.push(line),
+});
 
 async function redisStatusOf(proxy: RunningProxy | undefined): Promise<string> {
   const response = await fetch(`${proxy?.url}/healthz`);
@@ -19,37 +21,12 @@ async function redisStatusOf(proxy: RunningProxy | undefined): Promise<string> {
 /** Polls `/healthz` of every proxy until each reports `status` (bounded: 50 tries). */
 async function untilRedis(status: string): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    const states = await Promise.all(proxies.map(redisStatusOf));
+    const states = await Promise.all(cluster.proxies.map(redisStatusOf));
     if (states.every((state) => state === status)) return;
     await sleep(100);
   }
   throw new Error(`proxies never reported redis ${status}`);
 }
-
-beforeAll(async () => {
-  redis = await startRedis();
-  sandbox = await startSandbox({ rateLimit: false });
-  for (let i = 0; i < 2; i++) {
-    proxies.push(
-      await startProxy({
-        apiKey: sandbox.keys.admin,
-        upstream: sandbox.url,
-        redis: redis.url,
-        port: 0,
-        open: true,
-        maxWaitMs: 500,
-        rateLimit: { limit: 10, windowMs: 1_000, marginMs: 100 },
-        log: (line) => logs.push(line),
-      }),
-    );
-  }
-  await untilRedis('up');
-});
-afterAll(async () => {
-  for (const proxy of proxies) await proxy.close();
-  await sandbox.close();
-  await redis.stop();
-});
 
 describe('Redis failing under the proxy', () => {
   it('answers every request within 5 s with a 2xx or a 429/503 with Retry-After, then shares again', async () => {
@@ -59,7 +36,7 @@ describe('Redis failing under the proxy', () => {
     const load = (async () => {
       for (let i = 0; sending && i < 200; i++) {
         const started = Date.now();
-        const response = await fetch(`${proxies[i % 2]?.url}/api/v1/datasets/?limit=1`);
+        const response = await fetch(`${cluster.proxies[i % 2]?.url}/api/v1/datasets/?limit=1`);
         await response.arrayBuffer();
         answers.push({
           status: response.status,
@@ -71,10 +48,10 @@ describe('Redis failing under the proxy', () => {
     })();
 
     await sleep(600);
-    await redis.stop();
+    await cluster.redis.stop();
     await untilRedis('down');
     await sleep(1_000);
-    await redis.start();
+    await cluster.redis.start();
     await untilRedis('up');
     await sleep(600);
     sending = false;
@@ -93,7 +70,7 @@ describe('Redis failing under the proxy', () => {
 
     // Shared again: ten sends through one instance leave nothing for the other.
     await sleep(1_200);
-    const [first, second] = proxies;
+    const [first, second] = cluster.proxies;
     const spent = await Promise.all(
       Array.from({ length: 10 }, () => fetch(`${first?.url}/api/v1/datasets/?limit=1`)),
     );
@@ -112,8 +89,8 @@ describe('Redis failing under the proxy', () => {
   it('starts without Redis reachable: 503 with Retry-After at once, /healthz says down', async () => {
     const nothingThere = await freePort();
     const lonely = await startProxy({
-      apiKey: sandbox.keys.admin,
-      upstream: sandbox.url,
+      apiKey: cluster.sandbox.keys.admin,
+      upstream: cluster.sandbox.url,
       redis: `redis://127.0.0.1:${nothingThere}`,
       port: 0,
       open: true,
