@@ -14,18 +14,17 @@ fi
 
 pnpm install --frozen-lockfile
 
-if [ "${1:-}" = "--browser" ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; then
-  echo "setup: installing Debian's chromium for the browser tests"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq chromium
-fi
-
-if [ "${1:-}" = "--browser" ] && ! command -v redis-server >/dev/null 2>&1; then
-  echo "setup: installing Debian's redis-server for the proxy tests"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq redis-server
+# The tests need Debian's chromium (browser tests) and redis-server (the proxy's shared
+# budget); one apt-get for whichever is missing.
+if [ "${1:-}" = "--browser" ]; then
+  missing=()
+  [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium)
+  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+  if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing Debian's ${missing[*]} for the tests"
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}"
+  fi
 fi
