@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RawPiece, type RawReply, rawExchange } from '../../../scripts/raw-http.js';
+import { seeded } from '../../../scripts/seeded-random.js';
 import { type RunningProxy, startProxy } from '../src/index.js';
 import { type ReceivedRequest, startEchoUpstream } from './helpers/echo-upstream.js';
 import { startRedis, type TestRedis } from './helpers/redis-server.js';
@@ -99,14 +100,7 @@ interface Draw {
   some<T>(items: readonly T[]): T[];
 }
 function seededDraw(seed: number): Draw {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seeded(seed);
   const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
   const pick = <T>(items: readonly T[]): T => items[int(0, items.length - 1)] as T;
   const some = <T>(items: readonly T[]): T[] => {

@@ -11,6 +11,8 @@
 import { createAvalaClient, isAvalaError } from '@avala-fetch/core';
 import { type SandboxLogEntry, startSandbox } from '@avala-fetch/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handleCounts, handlesAfterSettling } from '../../../scripts/handles.js';
+import { seeded } from '../../../scripts/seeded-random.js';
 import { startProxy } from '../src/index.js';
 import { startRedis } from './helpers/redis-server.js';
 
@@ -19,17 +21,6 @@ const SEED = 0x9a7e_2026;
 const WORKERS = 6;
 const TIMEOUT_MS = 400;
 const TOKEN = 'soak-token';
-
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -45,6 +36,7 @@ describe('soak through the gateway', () => {
       process.on('unhandledRejection', onUnhandled);
       closers.push(async () => void process.off('unhandledRejection', onUnhandled));
 
+      const baseline = handleCounts();
       const redis = await startRedis();
       closers.push(redis.stop);
       const sandbox = await startSandbox({
@@ -186,6 +178,12 @@ describe('soak through the gateway', () => {
       const health = await fetch(`${proxy.url}/healthz`);
       expect(await health.json()).toEqual({ ok: true, redis: 'up' });
       expect(unhandled).toEqual([]);
+      // Closed, the client, the gateway (its Redis connection included) and the sandbox leave
+      // no timer or socket behind.
+      for (const close of closers.splice(0).reverse()) await close();
+      const after = await handlesAfterSettling(baseline);
+      expect(after.timers).toBeLessThanOrEqual(baseline.timers);
+      expect(after.sockets).toBeLessThanOrEqual(baseline.sockets);
       const aborted = outcomes.filter((o) => isAvalaError(o) && o.kind === 'aborted').length;
       console.info(
         `proxy soak: ${CALLS} calls, ${sandbox.log.length} requests upstream, ${sandbox.log.filter((e) => e.fault !== undefined).length} injected faults answered, ${aborted} caller aborts, 0 lost`,

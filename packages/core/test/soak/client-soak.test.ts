@@ -14,6 +14,8 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { type Sandbox, type SandboxLogEntry, startSandbox } from '@avala-fetch/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
+import { handleCounts, handlesAfterSettling } from '../../../../scripts/handles.js';
+import { seeded } from '../../../../scripts/seeded-random.js';
 import { type AvalaClient, createAvalaClient, isAvalaError } from '../../src/index.js';
 
 const CALLS = Number(process.env.AVALA_SOAK_CALLS ?? 200);
@@ -33,18 +35,6 @@ function heapAfterCollection(): number {
   collectGarbage();
   collectGarbage();
   return process.memoryUsage().heapUsed;
-}
-
-/** mulberry32: a small seeded generator, so a failing plan can be replayed. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
@@ -103,14 +93,6 @@ async function settledLog(target: Sandbox): Promise<readonly SandboxLogEntry[]> 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   return target.log;
-}
-
-function handleCounts(): { timers: number; sockets: number } {
-  const resources = process.getActiveResourcesInfo();
-  return {
-    timers: resources.filter((name) => name === 'Timeout').length,
-    sockets: resources.filter((name) => name.startsWith('TCP')).length,
-  };
 }
 
 describe('soak', () => {
@@ -275,12 +257,7 @@ describe('soak', () => {
       await target.close();
       client = undefined;
       sandbox = undefined;
-      let after = handleCounts();
-      for (let round = 0; round < 40; round += 1) {
-        if (after.timers <= baseline.timers && after.sockets <= baseline.sockets) break;
-        await new Promise((resolve) => setTimeout(resolve, 50));
-        after = handleCounts();
-      }
+      const after = await handlesAfterSettling(baseline);
       expect(after.timers).toBeLessThanOrEqual(baseline.timers);
       expect(after.sockets).toBeLessThanOrEqual(baseline.sockets);
 
