@@ -1,7 +1,7 @@
 import { AvalaProvider } from '@avala-fetch/react';
 import { useEffect, useRef, useState } from 'react';
 import { Header } from './components/Header.js';
-import { Banners, Toasts } from './components/Notices.js';
+import { Banners, NoticeToaster, showNoticeToast } from './components/Notices.js';
 import { type KeyChoice, storedKeyChoice, storeKeyChoice } from './config.js';
 import { type Route, useRoute } from './router.js';
 import { BurstScreen } from './screens/BurstScreen.js';
@@ -33,13 +33,18 @@ export function App() {
   useRouteAnnouncement(route);
 
   return (
-    <AvalaProvider client={session.client} queryClient={session.queryClient} key={session.id}>
+    <AvalaProvider
+      client={session.client}
+      queryClient={session.queryClient}
+      onNotice={showNoticeToast}
+      key={session.id}
+    >
       <Header route={route} keyChoice={keyChoice} onKeyChange={changeKey} />
       <Banners />
       <main>
         <Screen route={route} onReset={reset} />
       </main>
-      <Toasts />
+      <NoticeToaster />
     </AvalaProvider>
   );
 }

@@ -248,3 +248,55 @@ describe('the page', () => {
     await page.getByTestId('theme-toggle').click();
   });
 });
+
+describe('accessibility', () => {
+  it.each([
+    ['#/datasets', 'datasets'],
+    ['#/projects', 'projects'],
+    ['#/datasets/no-such-dataset', 'not found'],
+  ])('has no WCAG 2.1 AA violations on %s (%s)', async (hash) => {
+    const page = await open(hash);
+    await page.waitForLoadState('networkidle');
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('has none on the Chaos screen with both scrolling logs filled', async () => {
+    const page = await open('#/chaos');
+    await page.getByTestId('client-events').waitFor();
+    await page.getByTestId('sandbox-log').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('shows a plan-gated 403 once, where it happened (no second alert in a banner)', async () => {
+    const page = await open('#/projects');
+    const gated = page
+      .getByTestId('projects-list')
+      .getByRole('listitem')
+      .filter({ hasText: 'not in plan' });
+    await gated.getByRole('button', { name: 'Auto-label' }).click();
+    await gated.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(1);
+    expect(await page.getByTestId('banner-forbidden').count()).toBe(0);
+  });
+
+  it('closes a toast with Escape and gives focus back instead of dropping it to <body>', async () => {
+    const page = await open('#/datasets');
+    const createButton = page.getByRole('button', { name: 'Create dataset' });
+    await createButton.focus();
+    demo.sandbox.setMaintenance({ retryAfterS: 30 });
+    try {
+      await page.getByTestId('dataset-form').getByLabel('Name').fill('During maintenance');
+      await createButton.click();
+      const toast = page.getByTestId('toast-service_unavailable');
+      await toast.waitFor();
+      // The countdown ticks for the eye only: the live region hears the wait once.
+      expect(await toast.locator('[aria-hidden="true"]').count()).toBeGreaterThan(0);
+      await toast.getByRole('button', { name: /Dismiss/ }).focus();
+      await page.keyboard.press('Escape');
+      await toast.waitFor({ state: 'detached' });
+      expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+    } finally {
+      demo.sandbox.setMaintenance(false);
+    }
+  });
+});

@@ -1,5 +1,11 @@
-import { type AvalaNotice, type RecoveredNotice, useAvalaNotices } from '@avala-fetch/react';
+import {
+  type AvalaNotice,
+  type AvalaNoticeChange,
+  type RecoveredNotice,
+  useAvalaNotices,
+} from '@avala-fetch/react';
 import { useEffect } from 'react';
+import { Toaster, toast } from 'sonner';
 import { ServerWaitCountdown } from './Countdown.js';
 
 type Notice = AvalaNotice;
@@ -14,7 +20,11 @@ const bannerKinds = new Set(['unauthorized', 'forbidden']);
  * dismisses them, because retrying cannot fix them.
  */
 export function Banners() {
-  const notices = useAvalaNotices().filter((notice) => bannerKinds.has(notice.kind));
+  // A plan-gated 403 is shown where it happened, with its link (one alert, not two).
+  const notices = useAvalaNotices().filter(
+    (notice) =>
+      bannerKinds.has(notice.kind) && !('code' in notice && notice.code === 'plan_insufficient'),
+  );
   if (notices.length === 0) return null;
   return (
     <div className="banners">
@@ -56,27 +66,92 @@ export function Banners() {
   );
 }
 
-/** 429, 503, offline and recovered as toasts: passing states the client is handling. */
-export function Toasts() {
+/**
+ * 429, 503, offline and recovered as sonner toasts, fed by the provider's `onNotice`: shown
+ * and updated by the notice's `id`, dismissed when its condition ends. Closing one (its ×, or
+ * Escape) dismisses the notice too, so it stays hidden until the condition comes back.
+ */
+export function showNoticeToast({ type, notice }: AvalaNoticeChange): void {
+  if (bannerKinds.has(notice.kind)) return;
+  if (type === 'cleared') {
+    toast.dismiss(notice.id);
+    return;
+  }
+  toast.custom(() => <ToastCard notice={notice} />, {
+    id: notice.id,
+    // "Recovered" closes itself; a condition stays until it ends or a person closes it.
+    duration: notice.kind === 'recovered' ? RECOVERED_TOAST_MS : Number.POSITIVE_INFINITY,
+    onDismiss: notice.dismiss,
+    onAutoClose: notice.dismiss,
+  });
+}
+
+/** Where focus was before it went into a toast, to give it back when the toast closes. */
+let focusBeforeToasts: HTMLElement | undefined;
+
+function closeToast(notice: Notice): void {
+  const toaster = document.querySelector('[data-sonner-toaster]');
+  const focusWasInToast = !!toaster && toaster.contains(document.activeElement);
+  toast.dismiss(notice.id);
+  notice.dismiss();
+  if (!focusWasInToast) return;
+  const before = focusBeforeToasts;
+  if (before?.isConnected && !before.matches(':disabled')) {
+    before.focus();
+    return;
+  }
+  // That element is gone or disabled (a pending submit): the screen's heading then.
+  const heading = document.querySelector<HTMLElement>('main h2');
+  heading?.setAttribute('tabindex', '-1');
+  heading?.focus();
+}
+
+/**
+ * The toaster (bottom right), inside the provider so a toast's countdown can read the
+ * governor. Escape closes the newest toast wherever focus is, and focus that was in a closed
+ * toast goes back where it came from instead of falling to `<body>`.
+ */
+export function NoticeToaster() {
   const notices = useAvalaNotices().filter((notice) => !bannerKinds.has(notice.kind));
+  const newest = notices.at(-1);
+  useEffect(() => {
+    const onFocusIn = (event: FocusEvent) => {
+      const target = event.target;
+      if (target instanceof HTMLElement && !target.closest('[data-sonner-toaster]')) {
+        focusBeforeToasts = target;
+      }
+    };
+    document.addEventListener('focusin', onFocusIn);
+    return () => document.removeEventListener('focusin', onFocusIn);
+  }, []);
+  useEffect(() => {
+    if (!newest) return;
+    const onKeyDown = (event: KeyboardEvent) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) closeToast(newest);
+    };
+    document.addEventListener('keydown', onKeyDown);
+    return () => document.removeEventListener('keydown', onKeyDown);
+  }, [newest]);
+  // A new session (key switch, reset) starts without the old session's toasts.
+  useEffect(() => () => void toast.dismiss(), []);
+  return <Toaster position="bottom-right" containerAriaLabel="Notifications" />;
+}
+
+function ToastCard({ notice }: { notice: Notice }) {
   return (
-    <section className="toasts" aria-live="polite" aria-label="Notifications">
-      {notices.map((notice) => (
-        <div
-          key={notice.id}
-          className={`toast toast--${notice.kind}`}
-          role="status"
-          data-testid={`toast-${notice.kind}`}
-        >
-          <div className="toast__body">
-            <ToastText notice={notice} />
-          </div>
-          <button type="button" className="close" aria-label="Dismiss" onClick={notice.dismiss}>
-            ×
-          </button>
-        </div>
-      ))}
-    </section>
+    <div className={`toast toast--${notice.kind}`} data-testid={`toast-${notice.kind}`}>
+      <div className="toast__body">
+        <ToastText notice={notice} />
+      </div>
+      <button
+        type="button"
+        className="close"
+        aria-label="Dismiss (Escape)"
+        onClick={() => closeToast(notice)}
+      >
+        ×
+      </button>
+    </div>
   );
 }
 
@@ -87,8 +162,8 @@ function ToastText({ notice }: { notice: Notice }) {
         <>
           <p className="toast__title">Slow down: rate limit reached (429)</p>
           <p className="toast__text">
-            Requests resume in <ServerWaitCountdown retryAt={notice.retryAt} />. The client waits
-            for you; nothing is lost.
+            Requests resume in <SilentCountdown retryAt={notice.retryAt} />. The client waits for
+            you; nothing is lost.
           </p>
         </>
       );
@@ -106,7 +181,7 @@ function ToastText({ notice }: { notice: Notice }) {
           <p className="toast__text">
             {notice.retryAt !== undefined ? (
               <>
-                Next try in <ServerWaitCountdown retryAt={notice.retryAt} />.
+                Next try in <SilentCountdown retryAt={notice.retryAt} />.
               </>
             ) : (
               'Maintenance or overload; the client retries with backoff.'
@@ -128,15 +203,8 @@ function ToastText({ notice }: { notice: Notice }) {
   }
 }
 
-/**
- * The "recovered" toast's text. It closes itself after a few seconds: a later recovery is a
- * new notice object, which restarts the timer.
- */
-function RecoveredText({ notice }: { notice: RecoveredNotice & Pick<Notice, 'dismiss'> }) {
-  useEffect(() => {
-    const timer = window.setTimeout(notice.dismiss, RECOVERED_TOAST_MS);
-    return () => window.clearTimeout(timer);
-  }, [notice]);
+/** The "recovered" toast's text; sonner closes it after a few seconds. */
+function RecoveredText({ notice }: { notice: RecoveredNotice }) {
   return (
     <>
       <p className="toast__title">Recovered</p>
@@ -154,4 +222,23 @@ const recoveredText: Record<RecoveredNotice['from'], string> = {
 
 function detailOf(notice: Notice): string {
   return 'detail' in notice && notice.detail ? notice.detail : notice.message;
+}
+
+/**
+ * A countdown screen readers do not re-read every second (the toaster is a live region): the
+ * ticking number is hidden from them, and they hear the time once, when the toast appears.
+ */
+function SilentCountdown({ retryAt }: { retryAt: number | undefined }) {
+  return (
+    <>
+      {retryAt !== undefined && (
+        <span className="visually-hidden">
+          {Math.max(1, Math.ceil((retryAt - Date.now()) / 1000))} seconds{' '}
+        </span>
+      )}
+      <span aria-hidden="true">
+        <ServerWaitCountdown retryAt={retryAt} />
+      </span>
+    </>
+  );
 }

@@ -220,7 +220,9 @@ function ClientEvents() {
       {events.length === 0 ? (
         <p className="muted">Nothing yet.</p>
       ) : (
-        <ul className="log" data-testid="client-events">
+        // A scrolling list must be reachable by keyboard (axe: scrollable-region-focusable).
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls; Tab reaches it to scroll it
+        <ul className="log" data-testid="client-events" tabIndex={0} aria-label="Client events">
           {events.map(({ seq, at, event }) => (
             <li key={seq}>
               <span className="muted">{new Date(at).toLocaleTimeString()}</span>
@@ -287,7 +289,13 @@ function SandboxLog() {
       {entries.length === 0 ? (
         <p className="muted">{log.isError ? 'The log is unavailable.' : 'No requests yet.'}</p>
       ) : (
-        <ul className="log log--sandbox" data-testid="sandbox-log">
+        <ul
+          className="log log--sandbox"
+          data-testid="sandbox-log"
+          // biome-ignore lint/a11y/noNoninteractiveTabindex: the list scrolls; Tab reaches it to scroll it
+          tabIndex={0}
+          aria-label="Sandbox request log"
+        >
           {entries.map((entry) => (
             <li key={`${entry.position}-${entry.at}`}>
               <span className="muted">{new Date(entry.at).toLocaleTimeString()}</span>
