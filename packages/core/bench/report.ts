@@ -1,0 +1,536 @@
+/**
+ * `pnpm bench` writes docs/benchmarks.md from this script: every figure of the issue's targets,
+ * measured side by side in one run (interleaved rounds, medians and spread), on loopback
+ * against the sandbox. Run it alone with
+ * `node --expose-gc --conditions=@avala-fetch/source --import tsx packages/core/bench/report.ts`;
+ * `BENCH_QUICK=1` makes every part small (a smoke run, figures not worth keeping).
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
+import ky from 'ky';
+import { startProxy } from '../../proxy/src/index.js';
+import { type AvalaClient, createAvalaClient } from '../src/index.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const quick = process.env.BENCH_QUICK === '1';
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+// --- statistics -------------------------------------------------------------------------
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+/** The spread shown beside a median: the middle half of the rounds (25th–75th percentile). */
+function quartiles(values: readonly number[]): [number, number] {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  return [at(0.25), at(0.75)];
+}
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+
+// --- 1. per-GET overhead on loopback --------------------------------------------------------
+
+interface Variant {
+  name: string;
+  get(i: number): Promise<unknown>;
+}
+
+async function overhead(sandbox: Sandbox) {
+  const key = sandbox.keys.admin;
+  const url = `${sandbox.apiUrl}/datasets/?limit=1`;
+  const headers = { 'X-Avala-Api-Key': key };
+  const proxy = await startProxy({
+    apiKey: key,
+    upstream: sandbox.url,
+    port: 0,
+    open: true,
+    rateLimit: { limit: 1e9, burst: 1e9 },
+  });
+  const bare = createAvalaClient({ baseUrl: sandbox.apiUrl, apiKey: key, rateLimit: false });
+  // The burst cap off (else 20 sends a second would be the figure); otherwise the defaults,
+  // the tab-sharing channel included.
+  const governed = createAvalaClient({
+    baseUrl: sandbox.apiUrl,
+    apiKey: key,
+    rateLimit: { burstPerSecond: Number.POSITIVE_INFINITY },
+  });
+  const kyClient = ky.create({ prefix: sandbox.apiUrl, headers });
+  const variants: Variant[] = [
+    { name: 'plain fetch', get: async () => (await fetch(url, { headers })).json() },
+    {
+      name: 'bare ky',
+      get: () => kyClient.get('datasets/', { searchParams: { limit: 1 } }).json(),
+    },
+    {
+      name: 'core, `rateLimit: false`',
+      get: () => bare.get('/datasets/', { searchParams: { limit: 1 } }),
+    },
+    {
+      name: 'core with the governor',
+      get: () => governed.get('/datasets/', { searchParams: { limit: 1 } }),
+    },
+    {
+      name: 'plain fetch through the proxy (in-memory budget)',
+      get: async () => (await fetch(`${proxy.url}/api/v1/datasets/?limit=1`)).json(),
+    },
+  ];
+  const rounds = quick ? 3 : 15;
+  const perRound = quick ? 50 : 300;
+  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (const variant of variants) for (let i = 0; i < 100; i++) await variant.get(i); // warm-up
+  for (let round = 0; round < rounds; round++) {
+    // Interleaved, in a rotating order, so drift in the machine's load hits every variant.
+    for (let k = 0; k < variants.length; k++) {
+      const variant = variants[(round + k) % variants.length] as Variant;
+      const started = performance.now();
+      for (let i = 0; i < perRound; i++) await variant.get(i);
+      samples.get(variant.name)?.push(((performance.now() - started) * 1000) / perRound);
+    }
+  }
+  bare.dispose();
+  governed.dispose();
+  await proxy.close();
+  const kyMedian = median(samples.get('bare ky') ?? []);
+  return variants.map((variant) => {
+    const values = samples.get(variant.name) ?? [];
+    const m = median(values);
+    return { name: variant.name, median: m, spread: quartiles(values), ratio: m / kyMedian };
+  });
+}
+
+// --- 2. goodput under a rate limit ---------------------------------------------------------
+
+const BATCH = { requests: 50, limit: 10, windowMs: 2000 };
+
+interface BatchResult {
+  name: string;
+  elapsedMs: number;
+  ratio: number;
+  tooMany: number;
+  failures: number;
+  maxTooManyPerWindow: number;
+}
+
+async function batch(name: string, run: (apiUrl: string, key: string) => Promise<unknown>) {
+  // A fresh sandbox per run: every contender starts on an empty window.
+  const sandbox = await startSandbox({
+    rateLimit: { limit: BATCH.limit, windowMs: BATCH.windowMs, burst: 1e6 },
+  });
+  const theoreticalMs = (Math.ceil(BATCH.requests / BATCH.limit) - 1) * BATCH.windowMs;
+  const started = Date.now();
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: BATCH.requests }, () => run(sandbox.apiUrl, sandbox.keys.admin)),
+  );
+  const elapsedMs = Date.now() - started;
+  const log = sandbox.log.filter((entry) => entry.path.endsWith('/datasets/'));
+  const refused = log.filter((entry) => entry.status === 429);
+  const perWindow = new Map<number, number>();
+  for (const entry of refused) {
+    const window = Math.floor((entry.at - started) / BATCH.windowMs);
+    perWindow.set(window, (perWindow.get(window) ?? 0) + 1);
+  }
+  await sandbox.close();
+  return {
+    name,
+    elapsedMs,
+    ratio: elapsedMs / theoreticalMs,
+    tooMany: refused.length,
+    failures: outcomes.filter((o) => o.status === 'rejected').length,
+    maxTooManyPerWindow: Math.max(0, ...perWindow.values()),
+  } satisfies BatchResult;
+}
+
+async function goodput() {
+  const rounds = quick ? 1 : 3;
+  const results: BatchResult[][] = [[], [], []];
+  for (let round = 0; round < rounds; round++) {
+    results[0]?.push(
+      await batch('core (defaults)', async (apiUrl, apiKey) => {
+        const client = shared.get(apiUrl) ?? createAvalaClient({ baseUrl: apiUrl, apiKey });
+        shared.set(apiUrl, client);
+        return client.get('/datasets/', { searchParams: { limit: 1 } });
+      }),
+    );
+    results[1]?.push(
+      await batch('bare ky (its default retry)', (apiUrl, apiKey) =>
+        ky.get(`${apiUrl}/datasets/?limit=1`, { headers: { 'X-Avala-Api-Key': apiKey } }).json(),
+      ),
+    );
+    results[2]?.push(
+      await batch('plain fetch (no retry)', async (apiUrl, apiKey) => {
+        const response = await fetch(`${apiUrl}/datasets/?limit=1`, {
+          headers: { 'X-Avala-Api-Key': apiKey },
+        });
+        await response.arrayBuffer();
+        if (!response.ok) throw new Error(`status ${response.status}`);
+      }),
+    );
+  }
+  for (const client of shared.values()) client.dispose();
+  shared.clear();
+  return results.map((runs) => ({
+    name: runs[0]?.name ?? '',
+    elapsedMs: median(runs.map((r) => r.elapsedMs)),
+    ratio: median(runs.map((r) => r.ratio)),
+    ratios: runs.map((r) => r.ratio),
+    tooMany: median(runs.map((r) => r.tooMany)),
+    maxTooManyPerWindow: Math.max(...runs.map((r) => r.maxTooManyPerWindow)),
+    failures: Math.max(...runs.map((r) => r.failures)),
+  }));
+}
+const shared = new Map<string, AvalaClient>();
+
+// --- 3. an outage: 50 callers through a 503 window ---------------------------------------
+
+const OUTAGE = { callers: 50, durationMs: 3000 };
+
+async function outage(contender: 'core' | 'ky') {
+  const sandbox = await startSandbox({ rateLimit: false });
+  const sent = new Array<number>(OUTAGE.callers).fill(0);
+  const counting: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const caller = Number(url.searchParams.get('caller'));
+    sent[caller] = (sent[caller] ?? 0) + 1;
+    return fetch(input, init);
+  };
+  const client = createAvalaClient({
+    baseUrl: sandbox.apiUrl,
+    apiKey: sandbox.keys.admin,
+    fetch: counting,
+  });
+  // A first answer, so the governor knows the API before the outage starts (as in an app).
+  await client.get('/health/').catch(() => undefined);
+  sent.fill(0);
+  sandbox.setMaintenance({ durationMs: OUTAGE.durationMs });
+  const endsAt = Date.now() + OUTAGE.durationMs;
+  let lastSettled = 0;
+  const outcomes = await Promise.allSettled(
+    Array.from({ length: OUTAGE.callers }, async (_, caller) => {
+      try {
+        if (contender === 'core') {
+          return await client.get('/datasets/', { searchParams: { limit: 1, caller } });
+        }
+        return await ky
+          .get(`${sandbox.apiUrl}/datasets/`, {
+            searchParams: { limit: 1, caller },
+            headers: { 'X-Avala-Api-Key': sandbox.keys.admin },
+            fetch: counting,
+          })
+          .json();
+      } finally {
+        lastSettled = Math.max(lastSettled, Date.now());
+      }
+    }),
+  );
+  client.dispose();
+  await sandbox.close();
+  const failures = outcomes.filter((o) => o.status === 'rejected').length;
+  return {
+    name: contender === 'core' ? 'core (defaults)' : 'bare ky (its default retry)',
+    perCallerMedian: median(sent),
+    perCallerMax: Math.max(...sent),
+    total: sent.reduce((a, b) => a + b, 0),
+    recoveryMs: lastSettled - endsAt,
+    failures,
+    retryAfterS: Math.ceil(OUTAGE.durationMs / 1000),
+  };
+}
+
+// --- 4. queue memory and release time -----------------------------------------------------
+
+async function queueMemory() {
+  const queued = quick ? 1000 : 10_000;
+  const resetAt = Math.ceil(Date.now() / 1000) + 3;
+  let holding = true;
+  let firstReleasedAt = 0;
+  const page = JSON.stringify({ next: null, previous: null, results: [] });
+  const stub: typeof fetch = async () => {
+    if (!holding && firstReleasedAt === 0) firstReleasedAt = performance.now();
+    return new Response(page, {
+      headers: {
+        'content-type': 'application/json',
+        'x-ratelimit-limit': '1000000',
+        'x-ratelimit-remaining': holding ? '0' : '1000000',
+        'x-ratelimit-reset': String(holding ? resetAt : resetAt + 60),
+      },
+    });
+  };
+  const client = createAvalaClient({
+    baseUrl: 'https://api.example.test/api/v1',
+    apiKey: 'avk_bench',
+    fetch: stub,
+    rateLimit: { burstPerSecond: Number.POSITIVE_INFINITY, broadcastChannel: false },
+  });
+  await client.get('/datasets/'); // the budget is now spent until `resetAt`
+  holding = false;
+  gc?.();
+  await sleep(50);
+  gc?.();
+  const before = process.memoryUsage().heapUsed;
+  const calls: Promise<unknown>[] = [];
+  for (let i = 0; i < queued; i++) calls.push(client.get('/datasets/'));
+  await sleep(100); // every call has reached the governor's queue
+  gc?.();
+  const heldBytes = process.memoryUsage().heapUsed - before;
+  const settled = await Promise.allSettled(calls);
+  const releaseMs = performance.now() - firstReleasedAt;
+  client.dispose();
+  return {
+    queued,
+    bytesPerRequest: heldBytes / queued,
+    releaseMs,
+    failures: settled.filter((s) => s.status === 'rejected').length,
+    gc: gc !== undefined,
+  };
+}
+
+// --- 5. bundle sizes ------------------------------------------------------------------------
+
+interface EsbuildLike {
+  build(options: Record<string, unknown>): Promise<{ outputFiles: { contents: Uint8Array }[] }>;
+  version: string;
+}
+
+/** The esbuild vite and tsx already installed (no new dependency). */
+async function loadEsbuild(): Promise<EsbuildLike> {
+  const store = join(root, 'node_modules/.pnpm');
+  const dir = readdirSync(store).find((name) => /^esbuild@\d/.test(name));
+  const main = dir && join(store, dir, 'node_modules/esbuild/lib/main.js');
+  if (!main || !existsSync(main)) throw new Error('no esbuild in node_modules/.pnpm');
+  const loaded = (await import(pathToFileURL(main).href)) as EsbuildLike & {
+    default?: EsbuildLike;
+  };
+  return loaded.default ?? loaded;
+}
+
+async function bundleSizes() {
+  const esbuild = await loadEsbuild();
+  const external = ['ky', 'zod', 'zod/*', 'react', 'react/*', 'react-dom', '@tanstack/*'];
+  const coreDir = join(root, 'packages/core');
+  const reactDir = join(root, 'packages/react');
+  const size = async (contents: string, externals = external, resolveDir = coreDir) => {
+    const result = await esbuild.build({
+      stdin: { contents, resolveDir, loader: 'ts' },
+      bundle: true,
+      minify: true,
+      write: false,
+      format: 'esm',
+      platform: 'neutral',
+      conditions: ['@avala-fetch/source'],
+      mainFields: ['module', 'main'],
+      external: externals,
+      jsx: 'automatic',
+      logLevel: 'silent',
+    });
+    const code = result.outputFiles[0]?.contents ?? new Uint8Array();
+    return { min: code.byteLength, gz: gzipSync(code, { level: 9 }).byteLength };
+  };
+  const core = join(coreDir, 'src/index.ts');
+  const react = join(reactDir, 'src/index.ts');
+  return {
+    esbuild: esbuild.version,
+    rows: [
+      { name: 'ky 2 alone (the anchor)', ...(await size(`export * from 'ky';`, [])) },
+      { name: '@avala-fetch/core, everything', ...(await size(`export * from '${core}';`)) },
+      {
+        name: 'core: `createAvalaClient` + `isAvalaError` (a typical app)',
+        ...(await size(`export { createAvalaClient, isAvalaError } from '${core}';`)),
+      },
+      {
+        name: '@avala-fetch/react, everything (core external)',
+        ...(await size(`export * from '${react}';`, [...external, '@avala-fetch/core'], reactDir)),
+      },
+      {
+        name: 'react: `AvalaProvider` + `useAvalaQuery` + `useAvalaMutation`',
+        ...(await size(
+          `export { AvalaProvider, useAvalaQuery, useAvalaMutation } from '${react}';`,
+          [...external, '@avala-fetch/core'],
+          reactDir,
+        )),
+      },
+    ],
+  };
+}
+
+// --- the report -----------------------------------------------------------------------------
+
+const KB = (bytes: number) => `${fixed(bytes / 1024, 2)} KB`;
+const verdict = (met: boolean) => (met ? '**met**' : '**missed**');
+
+async function main() {
+  // The governor's timers are unref'd (they never hold a process open): this one does.
+  const keepAlive = setInterval(() => {}, 1000);
+  const load = execSync('uptime').toString().trim();
+  const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
+  const started = new Date();
+  console.info('[bench] bundle sizes');
+  const sizes = await bundleSizes();
+  console.info('[bench] overhead');
+  const sandbox = await startSandbox({ rateLimit: false });
+  const perGet = await overhead(sandbox);
+  await sandbox.close();
+  console.info('[bench] goodput');
+  const batches = await goodput();
+  console.info('[bench] outage');
+  const outages = [await outage('core'), await outage('ky')];
+  console.info('[bench] queue memory');
+  const queue = await queueMemory();
+  const loadAfter = execSync('uptime').toString().trim();
+  clearInterval(keepAlive);
+
+  const governed = perGet.find((r) => r.name === 'core with the governor');
+  const coreAll = sizes.rows[1];
+  const reactAll = sizes.rows[3];
+  const coreBatch = batches[0];
+  const coreOutage = outages[0];
+  const targets = [
+    [
+      'per-GET time, core with the governor ÷ bare ky',
+      '≤ 1.10×',
+      `${fixed(governed?.ratio ?? 0, 2)}×`,
+      (governed?.ratio ?? 9) <= 1.1,
+      `${fixed(((governed?.ratio ?? 0) - 1.1) * 100, 0)} points over`,
+    ],
+    [
+      '50 GETs at 10 per 2 s: elapsed ÷ theoretical minimum',
+      '≤ 1.10×',
+      `${fixed(coreBatch?.ratio ?? 0, 2)}×`,
+      (coreBatch?.ratio ?? 9) <= 1.1,
+      `${fixed(((coreBatch?.ratio ?? 0) - 1.1) * 100, 0)} points over`,
+    ],
+    [
+      '… 429s per window, failures',
+      '≤ 1, 0',
+      `${coreBatch?.maxTooManyPerWindow}, ${coreBatch?.failures}`,
+      (coreBatch?.maxTooManyPerWindow ?? 9) <= 1 && coreBatch?.failures === 0,
+      '',
+    ],
+    [
+      'outage: requests per caller (max), failures',
+      '≤ 2, 0',
+      `${coreOutage?.perCallerMax}, ${coreOutage?.failures}`,
+      (coreOutage?.perCallerMax ?? 9) <= 2 && coreOutage?.failures === 0,
+      '',
+    ],
+    [
+      'outage: recovery after the end',
+      `≤ Retry-After + 1 s (${(coreOutage?.retryAfterS ?? 0) + 1} s)`,
+      `${fixed((coreOutage?.recoveryMs ?? 0) / 1000, 2)} s`,
+      (coreOutage?.recoveryMs ?? 1e9) <= 1000 + (coreOutage?.retryAfterS ?? 0) * 1000,
+      '',
+    ],
+    [
+      'heap per queued request',
+      '≤ 1 KB',
+      KB(queue.bytesPerRequest),
+      queue.bytesPerRequest <= 1024,
+      `${fixed(queue.bytesPerRequest / 1024, 1)}× the target`,
+    ],
+    [
+      'core, own code min+gz',
+      '≤ 5 KB',
+      KB(coreAll?.gz ?? 0),
+      (coreAll?.gz ?? 1e9) <= 5 * 1024,
+      `${KB((coreAll?.gz ?? 0) - 5 * 1024)} over`,
+    ],
+    [
+      'react, own code min+gz',
+      '≤ 3 KB',
+      KB(reactAll?.gz ?? 0),
+      (reactAll?.gz ?? 1e9) <= 3 * 1024,
+      `${KB((reactAll?.gz ?? 0) - 3 * 1024)} over`,
+    ],
+  ] as const;
+
+  const md = `# Benchmarks
+
+Written by \`pnpm bench\` (\`packages/core/bench/report.ts\`; the Vitest micro-benchmarks in
+\`packages/*/bench/*.bench.ts\` run first and print to the terminal only). Never part of
+\`pnpm test\`. Every ratio below is measured side by side in this one run.
+
+- **When:** ${started.toISOString()} at commit \`${commit}\`${quick ? ' — **BENCH_QUICK smoke run: figures not meaningful**' : ''}
+- **Machine:** ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fixed(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${process.platform}
+- **Load** (\`uptime\`) before: \`${load}\`; after: \`${loadAfter}\`
+- **Command:** \`pnpm bench\`
+
+## Targets (docs: issue 10)
+
+| figure | target | measured | verdict | by how much |
+|---|---|---|---|---|
+${targets.map(([name, target, got, met, by]) => `| ${name} | ${target} | ${got} | ${verdict(met)} | ${met ? '' : by} |`).join('\n')}
+
+## 1. Per-GET overhead on loopback
+
+\`GET /datasets/?limit=1\` against a sandbox on 127.0.0.1 with throttling off, one request at a
+time. ${quick ? 3 : 15} interleaved rounds (the order rotates each round) of ${quick ? 50 : 300} GETs per variant after a
+warm-up; the figure is a round's mean time per GET, median over rounds, with the middle half of
+the rounds as spread. The governor runs with its defaults except the burst cap (off: with it,
+20 sends a second would be the figure); the proxy row is plain fetch through
+\`@avala-fetch/proxy\` with its in-memory budget (what a browser behind the gateway pays, minus
+the client).
+
+| variant | µs per GET (median) | spread (p25–p75) | ÷ bare ky |
+|---|---|---|---|
+${perGet.map((r) => `| ${r.name} | ${fixed(r.median)} | ${fixed(r.spread[0])}–${fixed(r.spread[1])} | ${fixed(r.ratio, 2)}× |`).join('\n')}
+
+## 2. Goodput under a rate limit
+
+${BATCH.requests} concurrent GETs against a sandbox allowing ${BATCH.limit} per ${BATCH.windowMs / 1000} s (sliding window, no
+burst cap), a fresh sandbox per run, ${quick ? 1 : 3} runs each, medians. The theoretical minimum is
+(⌈N/L⌉−1)·W = ${(Math.ceil(BATCH.requests / BATCH.limit) - 1) * BATCH.windowMs} ms: the first window at once, then one window per ${BATCH.limit}.
+A failure is a call that rejected; a 429 is a refusal the sandbox logged.
+
+| contender | elapsed (ms) | ÷ minimum (runs) | 429s | most 429s in one window | failures |
+|---|---|---|---|---|---|
+${batches.map((b) => `| ${b.name} | ${fixed(b.elapsedMs, 0)} | ${fixed(b.ratio, 2)}× (${b.ratios.map((r) => fixed(r, 2)).join(', ')}) | ${b.tooMany} | ${b.maxTooManyPerWindow} | ${b.failures} |`).join('\n')}
+
+## 3. An outage
+
+${OUTAGE.callers} concurrent GETs from one client while the sandbox is in maintenance for
+${OUTAGE.durationMs / 1000} s (503 with \`Retry-After\`: the time left, ${Math.ceil(OUTAGE.durationMs / 1000)} s at the start). Requests per
+caller are counted in the client's \`fetch\`; recovery is the time from the end of the
+maintenance to the last caller settling.
+
+| contender | requests per caller (median / max) | total | recovery after the end | failures |
+|---|---|---|---|---|
+${outages.map((o) => `| ${o.name} | ${o.perCallerMedian} / ${o.perCallerMax} | ${o.total} | ${fixed(o.recoveryMs / 1000, 2)} s | ${o.failures} |`).join('\n')}
+
+## 4. Queue memory and release time
+
+${queue.queued.toLocaleString('en')} \`client.get\` calls queued behind a spent budget (stub \`fetch\`, no network; the first
+response said \`Remaining: 0\` until the next reset). Heap growth with every call queued
+(after ${queue.gc ? 'a forced GC' : 'no forced GC: run with --expose-gc'}) ÷ calls; release time from the first send after the reset to the
+last call settled.
+
+| figure | value |
+|---|---|
+| heap per queued request | ${KB(queue.bytesPerRequest)} |
+| release time of all ${queue.queued.toLocaleString('en')} | ${fixed(queue.releaseMs, 0)} ms |
+| failures | ${queue.failures} |
+
+## 5. Bundle sizes
+
+Own code only: esbuild ${sizes.esbuild} bundles the sources (\`--minify\`, ESM, platform neutral)
+with ky, zod, react and TanStack external (and core, for react); gzip level 9.
+
+| bundle | min | min+gz |
+|---|---|---|
+${sizes.rows.map((r) => `| ${r.name} | ${KB(r.min)} | ${KB(r.gz)} |`).join('\n')}
+`;
+  const out = join(root, 'docs/benchmarks.md');
+  writeFileSync(out, md);
+  console.info(md);
+  console.info(`[bench] wrote ${out}`);
+  // Undici keep-alive sockets and the governor's channels would hold the process open.
+  process.exit(0);
+}
+
+await main();
