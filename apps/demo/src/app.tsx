@@ -40,7 +40,17 @@ export function App() {
       key={session.id}
     >
       <Header route={route} keyChoice={keyChoice} onKeyChange={changeKey} />
-      <Banners />
+      <Banners
+        onKeyChange={(choice) => {
+          changeKey(choice);
+          // The banner goes with the old key: focus the screen's heading, not <body>.
+          requestAnimationFrame(() => {
+            const heading = document.querySelector<HTMLElement>('main h2');
+            heading?.setAttribute('tabindex', '-1');
+            heading?.focus();
+          });
+        }}
+      />
       <main>
         <Screen route={route} onReset={reset} />
       </main>

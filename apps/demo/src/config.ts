@@ -13,6 +13,7 @@ export const keyChoices = [
   { id: 'otherOrg', label: 'Other organization' },
   { id: 'revoked', label: 'Revoked' },
   { id: 'none', label: 'No key' },
+  { id: 'pasted', label: 'Pasted key' },
 ] as const;
 
 /** One of {@link keyChoices}. */
@@ -29,7 +30,18 @@ export function apiBaseUrl(): string {
 /** The key sent for a choice: in real mode none (the dev server's proxy adds it). */
 export function apiKeyFor(choice: KeyChoice): string | undefined {
   if (demoConfig.mode !== 'sandbox' || choice === 'none') return undefined;
+  if (choice === 'pasted') return window.sessionStorage.getItem(PASTED_KEY) ?? undefined;
   return demoConfig.keys?.[choice];
+}
+
+const PASTED_KEY = 'avala-demo:pasted-key';
+
+/**
+ * Keeps a key pasted into the 401 form for this tab only (sessionStorage, sandbox mode): the
+ * demo never ships a real key, and a pasted one should not outlive the tab.
+ */
+export function storePastedKey(key: string): void {
+  window.sessionStorage.setItem(PASTED_KEY, key);
 }
 
 const STORAGE_KEY = 'avala-demo:key';

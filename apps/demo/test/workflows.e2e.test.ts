@@ -300,3 +300,34 @@ describe('accessibility', () => {
     }
   });
 });
+
+describe('keys', () => {
+  it('offers a key form on 401: a pasted key replaces the revoked one, and focus lands on the screen', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('key-switcher').selectOption('revoked');
+    const banner = page.getByTestId('banner-unauthorized');
+    await banner.waitFor();
+    const form = banner.getByTestId('key-form');
+    await form.getByLabel('Paste a key').fill('not-a-key');
+    await form.getByRole('button', { name: 'Use this key' }).click();
+    await form.getByText('Avala keys start with avk_.').waitFor();
+    expect(await axeViolations(page)).toEqual([]);
+    await form.getByLabel('Paste a key').fill(demo.sandbox.keys.admin);
+    await form.getByRole('button', { name: 'Use this key' }).click();
+    await banner.waitFor({ state: 'detached' });
+    await page.getByTestId('datasets-list').waitFor();
+    expect(await page.getByTestId('key-switcher').inputValue()).toBe('pasted');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.tagName)).toBe('H2');
+    // The pasted key went to the API.
+    expect(demo.sandbox.log.at(-1)?.key).toBe(demo.sandbox.keys.admin);
+  });
+
+  it('offers the sandbox keys on 401', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('key-switcher').selectOption('revoked');
+    const banner = page.getByTestId('banner-unauthorized');
+    await banner.getByRole('button', { name: 'Admin' }).click();
+    await banner.waitFor({ state: 'detached' });
+    expect(await page.getByTestId('key-switcher').inputValue()).toBe('admin');
+  });
+});

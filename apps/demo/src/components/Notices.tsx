@@ -4,8 +4,9 @@ import {
   type RecoveredNotice,
   useAvalaNotices,
 } from '@avala-fetch/react';
-import { useEffect } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { Toaster, toast } from 'sonner';
+import { demoConfig, type KeyChoice, storePastedKey } from '../config.js';
 import { ServerWaitCountdown } from './Countdown.js';
 
 type Notice = AvalaNotice;
@@ -19,7 +20,7 @@ const bannerKinds = new Set(['unauthorized', 'forbidden']);
  * 401 and 403 as banners under the header: they stay until the key changes or a person
  * dismisses them, because retrying cannot fix them.
  */
-export function Banners() {
+export function Banners({ onKeyChange }: { onKeyChange: (choice: KeyChoice) => void }) {
   // A plan-gated 403 is shown where it happened, with its link (one alert, not two).
   const notices = useAvalaNotices().filter(
     (notice) =>
@@ -46,9 +47,10 @@ export function Banners() {
             <p>
               {detailOf(notice)}{' '}
               {notice.kind === 'unauthorized'
-                ? 'Pick a valid key in the header; a 401 is never retried.'
+                ? 'A 401 is never retried: it needs another key.'
                 : 'Use a key with the right role, organization or plan.'}
             </p>
+            {notice.kind === 'unauthorized' && <KeyForm onKeyChange={onKeyChange} />}
             {notice.kind === 'forbidden' && notice.docUrl && (
               <p>
                 <a href={notice.docUrl} target="_blank" rel="noreferrer">
@@ -240,5 +242,68 @@ function SilentCountdown({ retryAt }: { retryAt: number | undefined }) {
         <ServerWaitCountdown retryAt={retryAt} />
       </span>
     </>
+  );
+}
+
+/**
+ * The 401 banner's way out: paste a key (kept for this tab only), or take one of the
+ * sandbox's demo keys. In real-API mode the key is the dev server's, so there is nothing to
+ * paste here.
+ */
+function KeyForm({ onKeyChange }: { onKeyChange: (choice: KeyChoice) => void }) {
+  const [key, setKey] = useState('');
+  const [error, setError] = useState<string>();
+  const input = useRef<HTMLInputElement>(null);
+  if (demoConfig.mode !== 'sandbox') {
+    return <p>Set a valid AVALA_API_KEY for the dev server and restart it.</p>;
+  }
+  const submit = (event: { preventDefault: () => void }) => {
+    event.preventDefault();
+    const trimmed = key.trim();
+    if (!/^avk_[A-Za-z0-9_]+$/.test(trimmed)) {
+      setError('Avala keys start with avk_.');
+      input.current?.focus();
+      return;
+    }
+    storePastedKey(trimmed);
+    onKeyChange('pasted');
+  };
+  return (
+    <form className="key-form" onSubmit={submit} noValidate data-testid="key-form">
+      <label htmlFor="key-form-key">Paste a key</label>
+      <div className="row">
+        <input
+          id="key-form-key"
+          ref={input}
+          type="password"
+          autoComplete="off"
+          spellCheck={false}
+          value={key}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'key-form-error' : undefined}
+          onChange={(event) => setKey(event.target.value)}
+        />
+        <button type="submit" className="primary">
+          Use this key
+        </button>
+      </div>
+      {error && (
+        <p className="field-error" id="key-form-error">
+          {error}
+        </p>
+      )}
+      <p>
+        Or a sandbox key:{' '}
+        <button type="button" className="link" onClick={() => onKeyChange('admin')}>
+          Admin
+        </button>{' '}
+        <button type="button" className="link" onClick={() => onKeyChange('readonly')}>
+          Read-only
+        </button>{' '}
+        <button type="button" className="link" onClick={() => onKeyChange('otherOrg')}>
+          Other organization
+        </button>
+      </p>
+    </form>
   );
 }
