@@ -331,3 +331,38 @@ describe('keys', () => {
     expect(await page.getByTestId('key-switcher').inputValue()).toBe('admin');
   });
 });
+
+describe('focus after a submit', () => {
+  const focused = (page: Page) =>
+    page.evaluate(
+      () => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName,
+    );
+
+  it('goes to the "Created" status after a dataset is created', async () => {
+    const page = await open('#/datasets');
+    const form = page.getByTestId('dataset-form');
+    await form.getByLabel('Name').fill('Focus after success');
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    await form.getByText(/^Created/).waitFor();
+    await expect.poll(() => focused(page)).toBe('dataset-form-outcome');
+  });
+
+  it('goes to the alert after a non-field error', async () => {
+    const page = await open('#/datasets');
+    const form = page.getByTestId('dataset-form');
+    await form.getByRole('button', { name: 'Public without a description' }).click();
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    await form.getByTestId('form-errors').waitFor();
+    await expect.poll(() => focused(page)).toBe('dataset-form-outcome');
+  });
+
+  it('goes to the alert after a 403', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('key-switcher').selectOption('readonly');
+    const form = page.getByTestId('dataset-form');
+    await form.getByLabel('Name').fill('Not allowed');
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    await form.getByTestId('form-errors').waitFor();
+    await expect.poll(() => focused(page)).toBe('dataset-form-outcome');
+  });
+});

@@ -1,5 +1,5 @@
 import { applyFieldErrors } from '@avala-fetch/react';
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   type FieldPath,
   type FieldValues,
@@ -67,6 +67,13 @@ export function DatasetForm() {
   const [formErrors, setFormErrors] = useState<string[]>([]);
   const [created, setCreated] = useState<{ uid: string; name: string }>();
   const name = form.watch('name');
+  // After every outcome focus goes to what says it: a field with an error (applyFieldErrors),
+  // else the form's alert (non-field errors, a 403) or the "Created" status.
+  const outcomeRef = useRef<HTMLDivElement>(null);
+  const [focusOutcome, setFocusOutcome] = useState(0);
+  useEffect(() => {
+    if (focusOutcome > 0) outcomeRef.current?.focus();
+  }, [focusOutcome]);
   useEffect(() => {
     if (!form.getFieldState('slug').isDirty) form.setValue('slug', slugOf(name));
   }, [form, name]);
@@ -84,10 +91,12 @@ export function DatasetForm() {
       onSuccess: (dataset) => {
         setCreated({ uid: dataset.uid, name: dataset.name });
         reset(empty);
+        setFocusOutcome((n) => n + 1);
       },
       onError: (error) => {
         const result = applyFieldErrors(error, form.setError, { conflictField: 'name' });
         setFormErrors(result.formErrors);
+        if (result.applied.length === 0) setFocusOutcome((n) => n + 1);
       },
     });
   });
@@ -105,26 +114,28 @@ export function DatasetForm() {
             Public without a description
           </button>
         </p>
-        {formErrors.length > 0 && (
-          <div className="alert alert--error" role="alert" data-testid="form-errors">
-            {formErrors.length === 1 ? (
-              <p>{formErrors[0]}</p>
-            ) : (
-              <ul>
-                {formErrors.map((message) => (
-                  <li key={message}>{message}</li>
-                ))}
-              </ul>
-            )}
-          </div>
-        )}
-        {created && (
-          <div className="alert alert--ok" role="status">
-            <p>
-              Created <a href={datasetHref(created.uid)}>{created.name}</a>.
-            </p>
-          </div>
-        )}
+        <div ref={outcomeRef} tabIndex={-1} data-testid="dataset-form-outcome">
+          {formErrors.length > 0 && (
+            <div className="alert alert--error" role="alert" data-testid="form-errors">
+              {formErrors.length === 1 ? (
+                <p>{formErrors[0]}</p>
+              ) : (
+                <ul>
+                  {formErrors.map((message) => (
+                    <li key={message}>{message}</li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+          {created && (
+            <div className="alert alert--ok" role="status">
+              <p>
+                Created <a href={datasetHref(created.uid)}>{created.name}</a>.
+              </p>
+            </div>
+          )}
+        </div>
 
         <Field form={form} name="name" label="Name">
           {(props) => <input {...props} {...register('name')} autoComplete="off" />}
