@@ -3,7 +3,7 @@ import { createEngine } from './core/engine.js';
 import { normalizeClientOptions } from './core/options.js';
 import { pageSchema, resolvePageLink, withAbsoluteLinks } from './core/pagination.js';
 import { createInvalidResponseError } from './errors/create.js';
-import { createRetryCallbacks } from './retry/decide.js';
+import { createRetryCallbacks } from './retry/tanstack-callbacks.js';
 import type {
   AvalaClient,
   AvalaPath,

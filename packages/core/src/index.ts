@@ -81,15 +81,8 @@ export {
   type RetryBudgetEnvironment,
   type RetryBudgetFailure,
 } from './retry/budget.js';
-export {
-  createRetryCallbacks,
-  isRetriedInClient,
-  type RetryCallbacks,
-  type RetryCallbacksCall,
-  type RetryContext,
-  shouldRetryError,
-  type TanStackRetryOption,
-} from './retry/decide.js';
+export { decideRetry, type RetryContext, shouldRetryError } from './retry/decide.js';
+export { isRetriedInClient } from './retry/layers.js';
 export { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from './retry/policy.js';
 export {
   isIdempotentMethod,
@@ -97,6 +90,7 @@ export {
   isTransientKind,
   type TransientRuleOptions,
 } from './retry/rule.js';
+export { createRetryCallbacks } from './retry/tanstack-callbacks.js';
 // Public types.
 export type {
   AvalaClient,
@@ -118,7 +112,14 @@ export type {
   LimitScope,
   RateLimitOptions,
 } from './types/options.js';
-export type { RetryBudgetOptions, RetryOption, RetryPolicy } from './types/retry.js';
+export type {
+  RetryBudgetOptions,
+  RetryCallbacks,
+  RetryCallbacksCall,
+  RetryOption,
+  RetryPolicy,
+  TanStackRetryOption,
+} from './types/retry.js';
 // The helpers beneath: header parsing, safe paths and base URLs, redaction (docs/security.md).
 export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';
 export { encodeSegment, path } from './utils/path.js';

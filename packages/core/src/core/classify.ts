@@ -14,7 +14,7 @@ import {
   createTimeoutError,
 } from '../errors/create.js';
 import { createErrorOfKind } from '../errors/kinds.js';
-import { markRetriedInClient, markRetriedOutside } from '../retry/decide.js';
+import { markRetriedInClient, markRetriedOutside } from '../retry/layers.js';
 import type { RequestInfo } from '../types/errors.js';
 import type { CallState } from './call.js';
 

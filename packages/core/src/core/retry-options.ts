@@ -1,8 +1,8 @@
 import type { RetryOptions } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { retryDelayMs } from '../retry/backoff.js';
-import { markRetryBudgetExhausted, type RetryBudget } from '../retry/budget.js';
-import { shouldRetryError } from '../retry/decide.js';
+import type { RetryBudget } from '../retry/budget.js';
+import { decideRetry } from '../retry/decide.js';
 import type { AvalaEvent } from '../types/events.js';
 import { type CallState, releasePermit } from './call.js';
 
@@ -24,10 +24,10 @@ export interface RetryEnvironment {
 /**
  * Maps the call's {@link RetryPolicy} onto ky's `retry` options. ky does the mechanics — it
  * counts attempts, runs the hooks and waits (abortable by the caller's signal). `shouldRetry`
- * decides, and always with an exact boolean, so ky's own status list and header timing are
- * never consulted: the rule of docs/retry-rule.md for the method, a server wait longer than `maxRetryAfterMs`
- * failing at once (ky's `maxRetryAfter` would only cap it), the client's retry budget, and the
- * wait itself — `retryDelayMs`, the same function TanStack's `retryDelay` uses, so both layers
+ * decides — with `decideRetry`, the one decision the TanStack layer asks too — and always with
+ * an exact boolean, so ky's own status list and header timing are never consulted: the rule of
+ * docs/retry-rule.md for the method, a server wait longer than `maxRetryAfterMs` failing at
+ * once (ky's `maxRetryAfter` would only cap it), the client's retry budget; then the wait — `retryDelayMs`, the same function TanStack's `retryDelay` uses, so both layers
  * wait alike and the `retry` event announces exactly what ky sleeps.
  */
 export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOptions {
@@ -43,18 +43,14 @@ export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOpt
       releasePermit(call);
       const error = env.classify(raw, call);
       if (!error) return false;
-      const retry = shouldRetryError(error, {
+      // The same decision TanStack's `retry` asks (retry/decide.ts), budget included.
+      const context = {
         attempt: retryCount,
         method: call.method,
         idempotent: call.idempotent,
         policy,
-      });
-      if (!retry) return false;
-      // The error, not only its kind: a 503's wait the governor holds everyone through is free.
-      if (policy.budget !== false && !env.budget.trySpend(error)) {
-        markRetryBudgetExhausted(error);
-        return false;
-      }
+      };
+      if (!decideRetry(error, context, env.budget)) return false;
       call.plannedDelayMs = retryDelayMs(retryCount, error, policy, env.random);
       if (env.observed) {
         env.emit({

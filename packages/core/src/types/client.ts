@@ -1,7 +1,6 @@
 import type { StandardSchemaV1, StandardSchemaV1InferOutput } from 'ky';
-import type { RetryCallbacks, RetryCallbacksCall } from '../retry/decide.js';
 import type { AvalaEventListener } from './events.js';
-import type { RetryOption, RetryPolicy } from './retry.js';
+import type { RetryCallbacks, RetryCallbacksCall, RetryOption, RetryPolicy } from './retry.js';
 
 /** A path relative to the base URL: a string, or segments that are each URL-encoded. */
 export type AvalaPath = string | readonly (string | number)[];

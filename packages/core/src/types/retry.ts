@@ -37,3 +37,31 @@ export interface RetryBudgetOptions {
 export type RetryOption = Partial<Omit<RetryPolicy, 'budget'>> & {
   budget?: Partial<RetryBudgetOptions> | false;
 };
+
+/** TanStack Query's `retry` and `retryDelay` options, derived from one policy. */
+export interface RetryCallbacks {
+  /** TanStack's `retry(failureCount, error)`: `failureCount` is 0 on the first failure. */
+  retry: (failureCount: number, error: unknown) => boolean;
+  /** TanStack's `retryDelay(failureCount, error)`, in milliseconds. */
+  retryDelay: (failureCount: number, error: unknown) => number;
+}
+
+/**
+ * What a TanStack `retry` option may say, read under the rule (docs/retry-rule.md): a number
+ * is "at most N retries" (the policy's `limit` for this query), `true` the policy's own limit,
+ * `false` none, a function your own predicate — never a way around the rule for a number.
+ */
+export type TanStackRetryOption =
+  | boolean
+  | number
+  | ((failureCount: number, error: unknown) => boolean);
+
+/** The call `client.retryCallbacks` decides for. */
+export interface RetryCallbacksCall {
+  /** The HTTP method; default: the one recorded on each error. */
+  method?: string;
+  /** The caller marked a POST/PATCH safe to repeat. */
+  idempotent?: boolean;
+  /** The query's own TanStack `retry` option, read as {@link TanStackRetryOption} says. */
+  retry?: TanStackRetryOption;
+}
