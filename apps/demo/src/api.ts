@@ -108,8 +108,27 @@ export function useCreateDataset() {
   return useAvalaMutation<Dataset, NewDataset>({
     method: 'POST',
     path: '/datasets/',
-    // The GET key is a prefix of the paged list's key, so this refreshes the list and count.
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: avalaQueryKey('/datasets/') }),
+    // The new dataset goes to the top of the first page, where the person sees it (the API
+    // lists it last, pages away), with the count; other dataset queries are refreshed.
+    onSuccess: (dataset) => {
+      const listKey = avalaInfiniteQueryKey('/datasets/', { limit: DATASETS_PAGE_SIZE });
+      queryClient.setQueryData<DatasetPages>(listKey, (data) =>
+        data
+          ? {
+              ...data,
+              pages: data.pages.map((page, index) => ({
+                ...page,
+                count: page.count === undefined ? undefined : page.count + 1,
+                results: index === 0 ? [dataset, ...page.results] : page.results,
+              })),
+            }
+          : data,
+      );
+      return queryClient.invalidateQueries({
+        queryKey: avalaQueryKey('/datasets/'),
+        predicate: (query) => query.queryKey.at(-1) !== 'infinite',
+      });
+    },
   });
 }
 

@@ -366,3 +366,16 @@ describe('focus after a submit', () => {
     await expect.poll(() => focused(page)).toBe('dataset-form-outcome');
   });
 });
+
+describe('a new dataset', () => {
+  it('shows at the top of the list, not on an unseen last page', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('datasets-list').waitFor();
+    const form = page.getByTestId('dataset-form');
+    await form.getByLabel('Name').fill('Seen at once');
+    await form.getByRole('button', { name: 'Create dataset' }).click();
+    await form.getByText(/^Created/).waitFor();
+    const first = page.getByTestId('dataset-row').first().getByRole('link');
+    await expect.poll(() => first.textContent()).toBe('Seen at once');
+  });
+});
