@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { SandboxEnv } from './env.js';
 import { bodyLimit } from './middleware/body-limit.js';
+import { faults } from './middleware/faults.js';
 import type { SandboxState } from './state.js';
 
 /** Where presigned upload forms are sent: the sandbox's stand-in for the storage bucket. */
@@ -14,8 +15,12 @@ export const STORAGE_PATH = '/__sandbox/storage/';
  * `content_length`; XML errors otherwise. It also refuses a request that carries
  * `X-Avala-Api-Key`: the key must never leave for storage (docs/security.md).
  */
-export function storageRoutes({ store, options }: SandboxState): Hono<SandboxEnv> {
+export function storageRoutes(state: SandboxState): Hono<SandboxEnv> {
+  const { store, options } = state;
   const app = new Hono<SandboxEnv>();
+  // A fault whose `path` names the storage (a dropped connection, a 503) hits uploads to it;
+  // faults for "the next request" stay with the API.
+  app.use(STORAGE_PATH, faults(state.faults, state.delays, { onlyNamed: true }));
   const limit = bodyLimit(options.maxUploadBytes, () =>
     s3Error(400, 'EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size'),
   );

@@ -385,6 +385,17 @@ describe('manual upload', () => {
     expect(policy.status).toBe(403);
   });
 
+  it('storage takes a fault that names it (a 503, then a dropped connection), and no fault meant for the API', async () => {
+    const form = await uploadForm('a.bin', 10);
+    ctx.sandbox.injectFault({ type: 'status', status: 500 }); // the next API request's
+    ctx.sandbox.injectFault({ type: 'status', status: 503, path: '/__sandbox/storage/' });
+    ctx.sandbox.injectFault({ type: 'drop', path: '/__sandbox/storage/' });
+    expect((await send(form, 4)).status).toBe(503);
+    await expect(send(form, 4)).rejects.toThrow();
+    expect((await send(form, 4)).status).toBe(204);
+    expect((await call(ctx.sandbox, '/health/')).status).toBe(500);
+  });
+
   it('storage refuses a request that carries the Avala key', async () => {
     const form = await uploadForm('a.bin', 10);
     const response = await send(form, 4, {

@@ -66,6 +66,26 @@ describe('uploads through the manual-upload flow', () => {
     expect(calls).toBe(2);
   });
 
+  it('retries the storage request after the storage drops the connection or answers 503', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+    sandbox.injectFault({ type: 'drop', path: '/__sandbox/storage/' });
+    sandbox.injectFault({ type: 'status', status: 503, path: '/__sandbox/storage/' });
+    let sent = 0;
+    const dataset = await uploadDataset(client, {
+      dataset: { name: 'Stormy', slug: 'stormy', data_type: 'image' },
+      files: [file(10)],
+      fetch: (input, init) => {
+        sent += 1;
+        return fetch(input, init);
+      },
+    });
+    expect(dataset).toMatchObject({ item_count: 1 });
+    expect(sent).toBe(3); // dropped, 503, stored
+    const pending = await (await fetch(`${sandbox.url}/__sandbox/faults`)).json();
+    expect(pending).toEqual(expect.objectContaining({ length: 0 }));
+  });
+
   it('does not retry a storage refusal (403), and frees the upload slot', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);

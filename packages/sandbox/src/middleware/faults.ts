@@ -58,9 +58,15 @@ export class FaultQueue {
     return this.#pending.map((pending) => ({ ...pending }));
   }
 
-  /** The first fault matching the request, counting it as used. */
-  take(method: string, path: string): SandboxFault | undefined {
-    const index = this.#pending.findIndex((pending) => matches(pending.fault, method, path));
+  /**
+   * The first fault matching the request, counting it as used. With `onlyNamed`, only a fault
+   * whose `path` matches counts (the storage takes no fault meant for "the next request").
+   */
+  take(method: string, path: string, onlyNamed = false): SandboxFault | undefined {
+    const index = this.#pending.findIndex(
+      (pending) =>
+        (!onlyNamed || pending.fault.path !== undefined) && matches(pending.fault, method, path),
+    );
     const pending = this.#pending[index];
     if (!pending) return undefined;
     pending.remaining -= 1;
@@ -113,9 +119,13 @@ export class Delays {
  * Makes the next matching requests fail as configured (`sandbox.injectFault`). Runs
  * before auth, like a proxy or a crashing process would, so faults hit every request.
  */
-export function faults(queue: FaultQueue, delays: Delays): MiddlewareHandler<SandboxEnv> {
+export function faults(
+  queue: FaultQueue,
+  delays: Delays,
+  { onlyNamed = false }: { onlyNamed?: boolean } = {},
+): MiddlewareHandler<SandboxEnv> {
   return async (c, next) => {
-    const fault = queue.take(c.req.method, c.req.path);
+    const fault = queue.take(c.req.method, c.req.path, onlyNamed);
     if (!fault) return next();
     c.set('fault', fault.type);
     switch (fault.type) {
