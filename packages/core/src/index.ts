@@ -74,16 +74,16 @@ export {
 } from './governor/index.js';
 // The retry policy (docs/retry-rule.md): one set of decisions for ky (direct calls) and TanStack Query (hooks).
 export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
+export { decideRetry, type RetryContext, shouldRetryError } from './retry/decide.js';
+export { isRetriedInClient } from './retry/layers.js';
+export { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from './retry/policy.js';
 export {
   createRetryBudget,
   isRetryBudgetExhausted,
   type RetryBudget,
   type RetryBudgetEnvironment,
   type RetryBudgetFailure,
-} from './retry/budget.js';
-export { decideRetry, type RetryContext, shouldRetryError } from './retry/decide.js';
-export { isRetriedInClient } from './retry/layers.js';
-export { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from './retry/policy.js';
+} from './retry/retry-budget.js';
 export {
   isIdempotentMethod,
   isTransientError,

@@ -4,8 +4,8 @@ import { createGovernor } from '../governor/governor.js';
 import { refusalOf } from '../governor/refusal.js';
 import type { AttemptOutcome, Governor } from '../governor/types.js';
 import { GovernorWaitError } from '../governor/wait-error.js';
-import { createRetryBudget, type RetryBudget } from '../retry/budget.js';
 import { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from '../retry/policy.js';
+import { createRetryBudget, type RetryBudget } from '../retry/retry-budget.js';
 import type {
   AvalaPath,
   AvalaRequestOptions,
@@ -17,7 +17,7 @@ import { resolvePath } from '../utils/path.js';
 import { redactUrl } from '../utils/redact.js';
 import { UnsafeUrlError } from '../utils/url.js';
 import { type CallState, createCallState, releasePermit } from './call.js';
-import { classifyFailure } from './classify.js';
+import { classifyFailure } from './classify-failure.js';
 import { type ConcurrencyRefusal, ConditionTracker } from './conditions.js';
 import { createEventHub, type EventHub } from './events.js';
 import { JobSlots, jobPathOf } from './jobs.js';

@@ -1,8 +1,8 @@
 import type { RetryOptions } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { retryDelayMs } from '../retry/backoff.js';
-import type { RetryBudget } from '../retry/budget.js';
 import { decideRetry } from '../retry/decide.js';
+import type { RetryBudget } from '../retry/retry-budget.js';
 import type { AvalaEvent } from '../types/events.js';
 import { type CallState, releasePermit } from './call.js';
 

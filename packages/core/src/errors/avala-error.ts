@@ -9,7 +9,6 @@
 import { isTransientKind } from '../retry/rule.js';
 import type { AvalaErrorKind, RateLimitInfo, RequestInfo } from '../types/errors.js';
 import {
-  isSecretName,
   isSecretPath,
   REDACTED,
   redactString,
@@ -18,11 +17,9 @@ import {
   setOwn,
 } from '../utils/redact.js';
 import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
+import { INSPECT, inspectRedacted } from './inspect.js';
 import type { AnyAvalaError } from './kinds.js';
 import { buildMessage, finishMessage, hasText } from './message.js';
-
-// Node's `util.inspect` hook (see `AvalaError#[INSPECT]`); a registered symbol, no import.
-const INSPECT = Symbol.for('nodejs.util.inspect.custom');
 
 /** What an `AvalaError` is built from; everything but `kind` is optional. */
 export interface AvalaErrorInit {
@@ -172,8 +169,7 @@ export class AvalaError extends Error {
     options: unknown,
     inspect: (value: unknown, options?: unknown) => string,
   ): string {
-    const cause = this.cause === undefined ? undefined : loggableCause(this.cause, 0);
-    return inspect(Object.assign(copyError(this, this.message, cause), this), options);
+    return inspectRedacted(this, options, inspect);
   }
 
   /** Sets {@link AvalaError.attempts} (the client calls it after its retries) and returns `this`. */
@@ -252,47 +248,6 @@ function redactFieldErrors(
     setOwn(out, redactString(path), redacted);
   }
   return out;
-}
-
-// How deep a cause chain is copied for a log line (fetch's TypeError → its socket error).
-const MAX_CAUSE_DEPTH = 3;
-
-// A redacted stand-in for a cause: an error keeps its class, message, stack and primitive
-// fields (`code: 'ECONNREFUSED'`) but drops objects such as a `Request` and its headers.
-function loggableCause(cause: unknown, depth: number): unknown {
-  if (!(cause instanceof Error)) return redactValue(cause);
-  const next =
-    cause.cause !== undefined && depth < MAX_CAUSE_DEPTH
-      ? loggableCause(cause.cause, depth + 1)
-      : undefined;
-  const copy = copyError(cause, redactString(cause.message), next);
-  const fields = copy as unknown as Record<string, unknown>;
-  for (const [key, value] of Object.entries(cause)) {
-    if (key === 'message' || key === 'stack' || key === 'cause') continue;
-    if (value !== null && typeof value === 'object') continue;
-    fields[key] = isSecretName(key) ? REDACTED : redactValue(value);
-  }
-  return copy;
-}
-
-// An error of `source`'s class with only a message, a redacted stack and a cause, laid out
-// like a real one (own, hidden), so Node prints it under its class name. The hidden
-// inspector stops a copy of an `AvalaError` from calling back into its class's.
-function copyError(source: Error, message: string, cause: unknown): Error {
-  const copy = Object.create(Object.getPrototypeOf(source) as object) as Error;
-  const hidden = (value: unknown): PropertyDescriptor => ({
-    value,
-    writable: true,
-    configurable: true,
-    enumerable: false,
-  });
-  Object.defineProperties(copy, {
-    message: hidden(message),
-    stack: hidden(source.stack === undefined ? undefined : redactString(source.stack)),
-    [INSPECT]: hidden(undefined),
-  });
-  if (cause !== undefined) Object.defineProperty(copy, 'cause', hidden(cause));
-  return copy;
 }
 
 function describeCause(cause: unknown): { name: string; message: string } | undefined {

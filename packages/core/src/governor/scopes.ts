@@ -1,9 +1,9 @@
 import type { LimitScope } from '../types/options.js';
-import { Budget } from './budget.js';
 import { Hold } from './hold.js';
 import { mainScope } from './options.js';
 import { matchesRoute } from './pools.js';
 import { Line } from './queue.js';
+import { Budget } from './rate-window.js';
 
 /**
  * One limit scope at run time (docs/avala-api.md: inference endpoints are limited apart from

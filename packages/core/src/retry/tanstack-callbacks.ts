@@ -2,10 +2,10 @@ import { isAvalaError } from '../errors/avala-error.js';
 import type { AvalaEvent } from '../types/events.js';
 import type { RetryCallbacks, RetryCallbacksCall, RetryPolicy } from '../types/retry.js';
 import { retryDelayMs } from './backoff.js';
-import type { RetryBudget } from './budget.js';
 import { decideRetry } from './decide.js';
 import { isRetriedInClient, isRetriedOutside } from './layers.js';
 import { normalizeRetryPolicy } from './policy.js';
+import type { RetryBudget } from './retry-budget.js';
 
 /**
  * Adapts the policy to TanStack Query's callbacks (which count failures from 0), so the
