@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { findEndpoint, type SandboxLogEntry } from '@avala-fetch/sandbox';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type DemoHarness, startDemo } from './harness.js';
 
 const axeSource = readFileSync(
@@ -30,6 +31,12 @@ afterAll(async () => {
 
 beforeEach(async () => {
   await demo.reset(page);
+});
+
+// Every request the demo sent in this file, kept before the next test's reset empties the log.
+const sent: SandboxLogEntry[] = [];
+afterEach(() => {
+  sent.push(...(demo?.sandbox.log ?? []));
 });
 
 async function open(hash: string): Promise<Page> {
@@ -377,5 +384,21 @@ describe('a new dataset', () => {
     await form.getByText(/^Created/).waitFor();
     const first = page.getByTestId('dataset-row').first().getByRole('link');
     await expect.poll(() => first.textContent()).toBe('Seen at once');
+  });
+});
+
+describe('the contract', () => {
+  it('sent only requests to endpoints of the contract table (docs/avala-api.md): uploads, exports and deletes included', () => {
+    const requests = sent
+      .filter((entry) => entry.method !== 'OPTIONS')
+      .map((entry) => `${entry.method} ${entry.path.replace(/^\/api\/v1/, '')}`);
+    expect(requests).toContain('POST /datasets/manual-upload/');
+    expect(requests).toContain('POST /exports/');
+    expect(requests.some((request) => request.startsWith('DELETE /datasets/'))).toBe(true);
+    const strays = requests.filter((request) => {
+      const [method = '', path = ''] = request.split(' ');
+      return findEndpoint(method, path) === undefined;
+    });
+    expect(strays).toEqual([]);
   });
 });
