@@ -1,11 +1,16 @@
 import ky, { type StandardSchemaV1 } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { errorFromResponse } from '../errors/classify.js';
-import { createAbortedError, createNetworkError } from '../errors/create.js';
+import {
+  createAbortedError,
+  createInvalidResponseError,
+  createNetworkError,
+} from '../errors/create.js';
 import { PayloadTooLargeError } from '../errors/kinds.js';
 import { retryDelayMs } from '../retry/backoff.js';
 import { shouldRetryError } from '../retry/decide.js';
 import type { AvalaClient } from '../types/client.js';
+import { isLoopbackHost, UnsafeUrlError } from '../utils/url.js';
 
 /** Avala's documented upload limit per file (docs/avala-api.md): 100 MiB. */
 const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -104,10 +109,32 @@ export async function uploadFile(
     signal: options.signal,
   });
   try {
-    await sendToStorage(client, slot.data, file, filePath, options);
+    await sendToStorage(client, checkForm(slot.data), file, filePath, options);
   } finally {
     slot.release();
   }
+}
+
+/**
+ * The presigned form as the API must give it; the file goes only to `https:` storage (or
+ * `http:` on loopback, like the sandbox's), never in the clear to another host.
+ */
+function checkForm(data: unknown): PresignedPost {
+  const form = data as Partial<PresignedPost> | null;
+  const fields = form?.fields;
+  const url = typeof form?.url === 'string' ? parseUrl(form.url) : undefined;
+  if (!url || typeof fields !== 'object' || fields === null) {
+    throw createInvalidResponseError({
+      status: 200,
+      body: data,
+      issues: [{ message: 'not a presigned POST form ({method, url, fields})', path: ['url'] }],
+      request: { method: 'POST', url: '/datasets/manual-upload/file-upload-url/' },
+    });
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new UnsafeUrlError('insecure_scheme', 'refused to upload a file to non-https storage');
+  }
+  return { method: 'POST', url: url.href, fields: fields as Record<string, string> };
 }
 
 /**
@@ -124,18 +151,26 @@ export async function uploadDataset<T = unknown>(
   // Refuse an over-limit file before any of them is sent.
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_FILE_BYTES;
   for (const { file } of files) if (file.size > maxBytes) throw tooLarge(file.size, maxBytes);
-  await Promise.all(
-    files.map(({ file, path }, index) =>
-      uploadFile(client, file, {
-        datasetName: dataset.name,
-        path,
-        signal,
-        maxBytes,
-        fetch: options.fetch,
-        onProgress: options.onProgress && ((progress) => options.onProgress?.(index, progress)),
-      }),
-    ),
-  );
+  // One failed file stops the others: the dataset will not be created anyway.
+  const stopAll = new AbortController();
+  const each = signal ? AbortSignal.any([signal, stopAll.signal]) : stopAll.signal;
+  try {
+    await Promise.all(
+      files.map(({ file, path }, index) =>
+        uploadFile(client, file, {
+          datasetName: dataset.name,
+          path,
+          signal: each,
+          maxBytes,
+          fetch: options.fetch,
+          onProgress: options.onProgress && ((progress) => options.onProgress?.(index, progress)),
+        }),
+      ),
+    );
+  } catch (error) {
+    stopAll.abort();
+    throw error;
+  }
   const created: unknown = await client.post<unknown, StandardSchemaV1 | undefined>(
     '/datasets/manual-upload/',
     { json: dataset, signal, schema: options.schema },
@@ -196,6 +231,14 @@ async function sendToStorage(
     const retry = shouldRetryError(error, { attempt, method: 'POST', idempotent: true, policy });
     if (!retry || policy === false) throw error;
     await sleep(retryDelayMs(attempt, error, policy), options.signal, request);
+  }
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -123,6 +123,62 @@ describe('uploads through the manual-upload flow', () => {
     expect(client.rateLimit.inFlight).toBe(0);
   });
 
+  it('stops the other files when one fails, and creates nothing', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox);
+    let calls = 0;
+    let aborted = 0;
+    const error = await failureOf(
+      uploadDataset(client, {
+        dataset: { name: 'Half', slug: 'half', data_type: 'image' },
+        files: [file(10, 'bad.jpg'), file(10, 'slow.jpg')],
+        // The first file's storage refuses it (403); the second hangs until it is stopped.
+        fetch: (input, init) => {
+          calls += 1;
+          if (calls === 1) return Promise.resolve(new Response('<Error/>', { status: 403 }));
+          const signal = input instanceof Request ? input.signal : init?.signal;
+          return new Promise((_, reject) =>
+            signal?.addEventListener('abort', () => {
+              aborted += 1;
+              reject(signal.reason);
+            }),
+          );
+        },
+      }),
+    );
+    expect(error).toMatchObject({ kind: 'forbidden' });
+    // The second file was stopped wherever it was: asking for its form, or in storage.
+    await expect.poll(() => client.rateLimit.inFlight).toBe(0);
+    expect(aborted).toBe(calls - 1);
+    expect(sandbox.log.some((e) => e.path === '/api/v1/datasets/manual-upload/')).toBe(false);
+  });
+
+  it('refuses to send a file to storage over plain http on another host', async () => {
+    const sandbox = await sandboxFor();
+    const { client } = clientFor(sandbox, {
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        const url = input instanceof Request ? input.url : String(input);
+        if (!url.endsWith('/file-upload-url/')) return response;
+        const form = await response.json();
+        return Response.json({ ...form, url: 'http://storage.example.com/upload' });
+      },
+    });
+    const sent: string[] = [];
+    const error = await failureOf(
+      uploadFile(client, file(10), {
+        datasetName: 'Clear text',
+        fetch: (input) => {
+          sent.push(String(input));
+          return Promise.resolve(new Response(null, { status: 204 }));
+        },
+      }),
+    );
+    expect(error).toMatchObject({ name: 'UnsafeUrlError', reason: 'insecure_scheme' });
+    expect(sent).toEqual([]);
+    expect(client.rateLimit.inFlight).toBe(0);
+  });
+
   it('cancels with the signal: the upload ends aborted, never retried', async () => {
     const sandbox = await sandboxFor();
     const { client } = clientFor(sandbox);
