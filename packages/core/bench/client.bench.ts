@@ -1,13 +1,9 @@
 import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
 import ky from 'ky';
 import { afterAll, bench, describe } from 'vitest';
-import {
-  type AvalaClient,
-  createAvalaClient,
-  defaultRetryPolicy,
-  errorFromHttp,
-  shouldRetryError,
-} from '../src/index.js';
+import { errorFromHttp } from '../src/errors/classify.js';
+import { type AvalaClient, createAvalaClient } from '../src/index.js';
+import { defaultRetryPolicy, shouldRetryError } from '../src/retry/index.js';
 
 // What a client call costs over plain fetch, and how fast failures are classified.
 // Run with `pnpm bench` (or `npx vitest bench --run --project core bench/client`).

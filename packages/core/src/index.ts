@@ -1,9 +1,12 @@
-/** @avala-fetch/core — a typed, failure-aware client for the Avala API. */
+/**
+ * @avala-fetch/core — a typed, failure-aware client for the Avala API. The root holds what an
+ * app uses; the rate-limit governor and the retry machinery have subpaths of their own
+ * (`@avala-fetch/core/governor`, `@avala-fetch/core/retry`).
+ */
 
 // The client (docs/errors.md): createAvalaClient wires ky, the retry policy and the governor.
 export { createAvalaClient } from './client.js';
-export { pageSchema } from './core/pagination.js';
-// Errors (docs/errors.md): the taxonomy, the classification and the transient rule.
+// Errors (docs/errors.md): the base class and guard, one class per kind, the classification.
 export {
   AvalaError,
   type AvalaErrorInit,
@@ -11,33 +14,12 @@ export {
   type AvalaErrorSubclassInit,
   isAvalaError,
 } from './errors/avala-error.js';
-export {
-  type ErrorFromResponseOptions,
-  errorFromHttp,
-  errorFromResponse,
-  type HttpErrorInput,
-  kindFromStatus,
-} from './errors/classify.js';
-export {
-  createAbortedError,
-  createInvalidResponseError,
-  createNetworkError,
-  createTimeoutError,
-  type FailureContext,
-  type InvalidResponseInput,
-} from './errors/create.js';
-export {
-  type FlatFieldErrors,
-  type FlattenOptions,
-  flattenFieldErrors,
-} from './errors/field-errors.js';
+export { type ErrorFromResponseOptions, errorFromResponse } from './errors/classify.js';
 export {
   AbortedError,
   type AnyAvalaError,
   BadRequestError,
   ConflictError,
-  createErrorOfKind,
-  ERROR_CLASSES,
   type ErrorOfKind,
   ForbiddenError,
   InvalidResponseError,
@@ -54,43 +36,9 @@ export {
   UnauthorizedError,
   UnexpectedStatusError,
 } from './errors/kinds.js';
-// The proactive rate-limit governor (docs/avala-api.md), usable on its own as well.
-export {
-  type AttemptOutcome,
-  type ChannelLike,
-  createGovernor,
-  defaultPools,
-  defaultRateLimitOptions,
-  defaultScopes,
-  type GovernedRequest,
-  type Governor,
-  type GovernorDeps,
-  type GovernorEvent,
-  GovernorWaitError,
-  type HoldCause,
-  normalizeRateLimitOptions,
-  type Permit,
-  refusalOf,
-} from './governor/index.js';
-// The retry policy (docs/retry-rule.md): one set of decisions for ky (direct calls) and TanStack Query (hooks).
-export { backoffCeilingMs, retryDelayMs } from './retry/backoff.js';
-export { decideRetry, type RetryContext, shouldRetryError } from './retry/decide.js';
-export { isRetriedInClient } from './retry/layers.js';
-export { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from './retry/policy.js';
-export {
-  createRetryBudget,
-  isRetryBudgetExhausted,
-  type RetryBudget,
-  type RetryBudgetEnvironment,
-  type RetryBudgetFailure,
-} from './retry/retry-budget.js';
-export {
-  isIdempotentMethod,
-  isTransientError,
-  isTransientKind,
-  type TransientRuleOptions,
-} from './retry/rule.js';
-export { createRetryCallbacks } from './retry/tanstack-callbacks.js';
+// The transient rule (docs/retry-rule.md) and the retry budget's mark on an error.
+export { isRetryBudgetExhausted } from './retry/retry-budget.js';
+export { isTransientError } from './retry/rule.js';
 // Public types.
 export type {
   AvalaClient,
@@ -120,16 +68,9 @@ export type {
   RetryPolicy,
   TanStackRetryOption,
 } from './types/retry.js';
-// The helpers beneath: header parsing, safe paths and base URLs, redaction (docs/security.md).
-export { parseRateLimit, parseRetryAfter, parseServerWait } from './utils/headers.js';
-export { encodeSegment, path } from './utils/path.js';
-export { redactString, redactUrl, redactValue } from './utils/redact.js';
-export {
-  DEFAULT_BASE_URL,
-  isLoopbackHost,
-  UnsafeUrlError,
-  type UnsafeUrlReason,
-} from './utils/url.js';
+// Safe paths (docs/security.md).
+export { path } from './utils/path.js';
+export { UnsafeUrlError, type UnsafeUrlReason } from './utils/url.js';
 // Workflows (docs/avala-api.md): the manual-upload flow as one call.
 export {
   type UploadDatasetFile,

@@ -1,14 +1,58 @@
 /**
  * @avala-fetch/react — TanStack Query hooks for the Avala API. A thin layer over
  * `@avala-fetch/core` (no HTTP here): one retry layer, inline field errors, toast-ready notices.
+ * What a React app needs from the core is re-exported, so one import serves.
  */
+
+// From the core (docs/errors.md): the client, the errors and their guards, the types.
+export {
+  AbortedError,
+  type AnyAvalaError,
+  type AvalaClient,
+  type AvalaClientOptions,
+  AvalaError,
+  type AvalaErrorKind,
+  type AvalaEvent,
+  type AvalaEventListener,
+  type AvalaJob,
+  type AvalaPath,
+  type AvalaRequestOptions,
+  BadRequestError,
+  ConflictError,
+  createAvalaClient,
+  type ErrorOfKind,
+  errorFromResponse,
+  ForbiddenError,
+  InvalidResponseError,
+  isAvalaError,
+  isRetryBudgetExhausted,
+  isTransientError,
+  MethodNotAllowedError,
+  NetworkError,
+  NotFoundError,
+  type Page,
+  type PaginateOptions,
+  PayloadTooLargeError,
+  path,
+  RateLimitError,
+  type RateLimitInfo,
+  type RateLimitOptions,
+  type RateLimitState,
+  type RetryOption,
+  type RetryPolicy,
+  ServerError,
+  ServiceUnavailableError,
+  TimeoutError,
+  UnauthorizedError,
+  UnexpectedStatusError,
+  UnsafeUrlError,
+} from '@avala-fetch/core';
 
 export {
   type AppliedFieldErrors,
   type ApplyFieldErrorsOptions,
   applyFieldErrors,
   type FieldErrorsView,
-  fieldErrorsOf,
   type SetFieldError,
   useFieldErrors,
 } from './field-errors.js';
@@ -48,12 +92,6 @@ export {
   avalaMutationOptions,
   avalaQueryOptions,
 } from './query-options.js';
-export {
-  type AvalaRetryDelayFn,
-  type AvalaRetryFn,
-  type AvalaRetryOptions,
-  avalaRetry,
-} from './retry.js';
 export type { AvalaCallOptions, AvalaSchema } from './types.js';
 export { useAvalaInfiniteQuery } from './use-avala-infinite-query.js';
 export { useAvalaMutation } from './use-avala-mutation.js';

@@ -20,7 +20,6 @@ import {
   AvalaProvider,
   avalaQueryKey,
   avalaQueryOptions,
-  avalaRetry,
   useAvalaClient,
   useAvalaQuery,
 } from '../src/index.js';
@@ -138,7 +137,7 @@ describe('useAvalaQuery', () => {
   it("waits the server's Retry-After on a 429, then succeeds", async () => {
     sandbox.injectFault({ type: 'status', status: 429, retryAfterS: 1, path: '/datasets/' });
     const delays: number[] = [];
-    const { retryDelay } = avalaRetry(client, 'GET');
+    const { retryDelay } = client.retryCallbacks({ method: 'GET' });
     const { result } = renderHook(
       () =>
         useAvalaQuery('/datasets/', {

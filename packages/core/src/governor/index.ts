@@ -1,4 +1,8 @@
-/** The proactive rate-limit governor (docs/avala-api.md): budget, burst, slow start, pools, scopes, tab sharing. */
+/**
+ * `@avala-fetch/core/governor` — the proactive rate-limit governor (docs/avala-api.md) on its own:
+ * budget, burst, slow start, pools, scopes, tab sharing. The client builds one from its
+ * `rateLimit` option; an app needs this subpath only to govern requests it sends itself.
+ */
 export type { ChannelLike } from './broadcast.js';
 export { createGovernor } from './governor.js';
 export type { HoldCause } from './hold.js';

@@ -2,12 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   type AvalaError,
-  defaultRetryPolicy,
   InvalidResponseError,
   isAvalaError,
   isTransientError,
   type RateLimitState,
 } from '../../src/index.js';
+import { defaultRetryPolicy } from '../../src/retry/index.js';
 import { clientFor, failureOf, sandboxFor, statuses } from './harness.js';
 
 const Dataset = z.object({

@@ -1,19 +1,20 @@
 import { describe, expect, it } from 'vitest';
+import { errorFromHttp } from '../../src/errors/classify.js';
 import {
-  type AvalaError,
-  backoffCeilingMs,
   createAbortedError,
   createNetworkError,
+  createTimeoutError,
+} from '../../src/errors/create.js';
+import type { AvalaError, RetryPolicy } from '../../src/index.js';
+import {
+  backoffCeilingMs,
   createRetryBudget,
   createRetryCallbacks,
-  createTimeoutError,
   defaultRetryPolicy,
-  errorFromHttp,
   normalizeRetryPolicy,
-  type RetryPolicy,
   retryDelayMs,
   shouldRetryError,
-} from '../../src/index.js';
+} from '../../src/retry/index.js';
 
 const policy: RetryPolicy = { ...defaultRetryPolicy };
 const http = (status: number, headers: Record<string, string> = {}): AvalaError =>

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { type AvalaError, type AvalaEvent, isRetriedInClient } from '../../src/index.js';
+import type { AvalaError, AvalaEvent } from '../../src/index.js';
+import { isRetriedInClient } from '../../src/retry/index.js';
 import { clientFor, FAST_RETRY, failureOf } from './harness.js';
 
 const BASE = 'https://api.example.test/api/v1';

@@ -4,11 +4,11 @@ import {
   type AvalaError,
   type AvalaPath,
   createAvalaClient,
-  encodeSegment,
-  isLoopbackHost,
   path,
   UnsafeUrlError,
 } from '../../src/index.js';
+import { encodeSegment } from '../../src/utils/path.js';
+import { isLoopbackHost } from '../../src/utils/url.js';
 import { clientFor, failureOf, sandboxFor } from './harness.js';
 
 const BASE = 'https://api.example.test/api/v1';

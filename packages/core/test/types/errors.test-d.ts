@@ -1,9 +1,9 @@
 import { describe, expectTypeOf, it } from 'vitest';
+import { createErrorOfKind } from '../../src/errors/kinds.js';
 import {
   type AnyAvalaError,
   type AvalaError,
   type AvalaErrorKind,
-  createErrorOfKind,
   type InvalidResponseError,
   isAvalaError,
   type NotFoundError,
