@@ -115,12 +115,15 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     random: Math.random,
   };
 
+  const baseOriginSlash = `${options.base.origin}/`;
+
   /** Before each attempt (first and retries), outside ky's per-attempt timeout. */
   const startAttempt = async (call: CallState, request: Request): Promise<void> => {
     call.signal?.throwIfAborted();
     // Defence in depth: paths were checked before ky saw them, so this never fires unless a
     // hook elsewhere rewrote the request.
-    if (new URL(request.url).origin !== options.base.origin) {
+    // A prefix test, not a second URL parse: `request.url` is already serialised.
+    if (!request.url.startsWith(baseOriginSlash)) {
       throw new UnsafeUrlError('foreign_origin', 'refused to send the API key to another origin');
     }
     call.requestUrl = request.url;
@@ -138,7 +141,8 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         call.permit = await governor.acquire({
           method: call.method,
           path: call.path,
-          url: redactUrl(request.url),
+          // Only read by the governor's events: not redacted when nobody listens.
+          url: events.active ? redactUrl(request.url) : call.path,
           // The caller's signal, not `request.signal`: after a timeout ky's own controller
           // stays aborted until the next fetch, and would cancel this wait at once.
           signal: call.signal,

@@ -1,6 +1,6 @@
 /**
- * Reads an Avala error body (docs/avala-api.md) into its parts. The envelope is checked with zod
- * (`zod/mini`, to keep the bundle small); the recursive field-error tree is walked by
+ * Reads an Avala error body (docs/avala-api.md) into its parts. The envelope is five optional
+ * keys read with `typeof` checks (a schema library would add kilobytes for that); the recursive field-error tree is walked by
  * `flattenFieldErrors` with explicit bounds instead of a recursive schema, so a deeply
  * nested or megabyte body cannot blow the stack or the time budget.
  *
@@ -14,7 +14,6 @@
  *   `text` for the fallback message; the leading `detail` of JSON cut off by the read
  *   limit is still recovered.
  */
-import * as z from 'zod/mini';
 import { setOwn } from '../utils/redact.js';
 import { flattenFieldErrors } from './field-errors.js';
 
@@ -37,16 +36,16 @@ export const MAX_TEXT_BODY_CHARS = 2000;
 /** Strings longer than this are not JSON-parsed (bounded work on huge text bodies). */
 const MAX_JSON_TEXT = 256 * 1024;
 
-// `z.object` strips unknown keys without copying them: cheap on a body with many fields.
-const Envelope = z.object({
-  detail: z.optional(z.unknown()),
-  code: z.optional(z.unknown()),
-  doc_url: z.optional(z.unknown()),
-  message: z.optional(z.unknown()),
-  error: z.optional(z.unknown()),
-});
+/** The keys of an error envelope; any of them may be missing or of any type. */
+interface Envelope {
+  detail?: unknown;
+  code?: unknown;
+  doc_url?: unknown;
+  message?: unknown;
+  error?: unknown;
+}
 
-const Text = z.string();
+const isText = (value: unknown): value is string => typeof value === 'string';
 
 // Root keys that are metadata, not fields, when they hold a string.
 const METADATA_KEYS = new Set(['code', 'doc_url']);
@@ -71,26 +70,22 @@ function parse(body: unknown): ParsedErrorBody {
   }
   if (Array.isArray(body)) return { ...flattenFieldErrors(body), json: body };
 
-  const envelope = Envelope.safeParse(body);
-  if (!envelope.success) return { fieldErrors: {}, nonFieldErrors: [] };
-  const { detail, code, doc_url: docUrl, message, error } = envelope.data;
+  if (typeof body !== 'object' || body === null) return { fieldErrors: {}, nonFieldErrors: [] };
+  const { detail, code, doc_url: docUrl, message, error } = body as Envelope;
   const parsed: ParsedErrorBody = { fieldErrors: {}, nonFieldErrors: [], json: body };
-  const codeText = Text.safeParse(code);
-  if (codeText.success && codeText.data) parsed.code = codeText.data;
-  const docUrlText = Text.safeParse(docUrl);
-  if (docUrlText.success && isWebUrl(docUrlText.data)) parsed.docUrl = docUrlText.data;
+  if (isText(code) && code) parsed.code = code;
+  if (isText(docUrl) && isWebUrl(docUrl)) parsed.docUrl = docUrl;
 
-  const detailText = Text.safeParse(detail);
-  if (detailText.success) {
+  if (isText(detail)) {
     // An error envelope: the other root keys are metadata, not fields.
-    parsed.detail = detailText.data;
+    parsed.detail = detail;
     return parsed;
   }
 
   // No string detail: a gateway's `message`/`error` string stands in for it…
-  const stand = [message, error].map((value) => Text.safeParse(value)).find((r) => r.success);
-  if (stand?.success && detail === undefined) {
-    parsed.detail = stand.data;
+  const stand = isText(message) ? message : isText(error) ? error : undefined;
+  if (stand !== undefined && detail === undefined) {
+    parsed.detail = stand;
     return parsed;
   }
 
