@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { type DemoHarness, startDemo } from './harness.js';
 
 // What a person saw go wrong on the Chaos screen, in real Chromium against the sandbox.
@@ -77,8 +78,20 @@ describe('chaos screen', () => {
       )
       .toBe(true);
     await demo.screenshot(page, 'chaos-maintenance-countdown');
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByTestId('maintenance-toggle').uncheck();
     await page.getByTestId('toast-recovered').waitFor({ timeout: 15_000 });
+  });
+
+  it('shows an accessible 429 toast with its countdown, then recovers', async () => {
+    demo.sandbox.injectFault({ type: 'status', status: 429, retryAfterS: 2, count: 1 });
+    await page.getByRole('button', { name: 'Send GET /datasets/ now' }).click();
+    const toast = page.getByTestId('toast-rate_limited');
+    await toast.waitFor();
+    expect(seconds(await toast.textContent())).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.getByTestId('toast-recovered').waitFor({ timeout: 10_000 });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('waits out a 2 s outage in words a person reads, then succeeds', async () => {

@@ -1,6 +1,7 @@
 import { findEndpoint, type SandboxLogEntry } from '@avala-fetch/sandbox';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { type DemoHarness, startDemo } from './harness.js';
 
 let demo: DemoHarness;
@@ -195,6 +196,7 @@ describe('chaos', () => {
     await page.getByRole('button', { name: /network outage/ }).click();
     await page.getByTestId('toast-offline').waitFor();
     await demo.screenshot(page, 'chaos-offline');
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByTestId('toast-recovered').waitFor();
     expect(await page.getByTestId('toast-offline').count()).toBe(0);
   });

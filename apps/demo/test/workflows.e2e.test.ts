@@ -1,14 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { findEndpoint, type SandboxLogEntry } from '@avala-fetch/sandbox';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe.js';
 import { type DemoHarness, startDemo } from './harness.js';
-
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-);
 
 let demo: DemoHarness;
 let page: Page;
@@ -43,29 +37,6 @@ async function open(hash: string): Promise<Page> {
   await demo.go(page, hash);
   await page.locator('main h2').waitFor();
   return page;
-}
-
-/** Runs axe-core (WCAG 2.1 A and AA) on the page as it is; returns the violations. */
-async function axeViolations(target: Page): Promise<string[]> {
-  if (!(await target.evaluate(() => 'axe' in window)))
-    await target.addScriptTag({ content: axeSource });
-  return target.evaluate(async () => {
-    const axe = (
-      window as unknown as {
-        axe: {
-          run: (
-            o: unknown,
-          ) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }>;
-        };
-      }
-    ).axe;
-    const result = await axe.run({
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    });
-    return result.violations.map(
-      (v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
-    );
-  });
 }
 
 const file = (name: string, bytes: number) => ({
