@@ -82,6 +82,30 @@ describe('upload', () => {
     await demo.screenshot(page, 'upload');
   });
 
+  it('takes files dropped on the drop zone and uploads them', async () => {
+    const page = await open('#/upload');
+    const form = page.getByTestId('upload-form');
+    await form.getByLabel('Name').fill('Dropped in Chromium');
+    const dropped = await page.evaluateHandle(() => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File(['a'.repeat(1_000)], 'dropped-1.jpg', { type: 'image/jpeg' }));
+      transfer.items.add(new File(['b'.repeat(2_000)], 'dropped-2.jpg', { type: 'image/jpeg' }));
+      return transfer;
+    });
+    const zone = form.locator('.dropzone');
+    await zone.dispatchEvent('dragover', { dataTransfer: dropped });
+    await zone.dispatchEvent('drop', { dataTransfer: dropped });
+    await form.getByRole('button', { name: /^Upload 2 files/ }).click();
+    await page
+      .getByTestId('upload-outcome')
+      .getByText(/Created Dropped in Chromium with 2 items/)
+      .waitFor();
+    const stored = demo.sandbox.log.filter(
+      (e) => e.method === 'POST' && e.path.endsWith('/file-upload-url/'),
+    );
+    expect(stored).toHaveLength(2);
+  });
+
   it('checks the form in the browser with the shared zod schema before anything is sent', async () => {
     const page = await open('#/upload');
     const form = page.getByTestId('upload-form');
