@@ -117,6 +117,30 @@ export function createEngine(options: NormalizedClientOptions): Engine {
 
   const baseOriginSlash = `${options.base.origin}/`;
 
+  /**
+   * Waits for the governor's permit. The first attempt waits before ky is called, so a queued
+   * call holds only its state, not a `Request` and ky's machinery (docs/benchmarks.md).
+   */
+  const admit = async (call: CallState, url: string): Promise<void> => {
+    if (!governor) return;
+    try {
+      call.permit = await governor.acquire({
+        method: call.method,
+        path: call.path,
+        // Only read by the governor's events: not redacted when nobody listens.
+        url: events.active ? redactUrl(url) : call.path,
+        // The caller's signal, not `request.signal`: after a timeout ky's own controller
+        // stays aborted until the next fetch, and would cancel this wait at once.
+        signal: call.signal,
+        // Queued time is outside `timeoutMs`; a known wait longer than this fails at once.
+        maxWaitMs: call.maxWaitMs,
+      });
+    } catch (error) {
+      if (error instanceof GovernorWaitError) throw waitTooLongError(error, call);
+      throw error;
+    }
+  };
+
   /** Before each attempt (first and retries), outside ky's per-attempt timeout. */
   const startAttempt = async (call: CallState, request: Request): Promise<void> => {
     call.signal?.throwIfAborted();
@@ -136,24 +160,8 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         throw error;
       }
     }
-    if (governor) {
-      try {
-        call.permit = await governor.acquire({
-          method: call.method,
-          path: call.path,
-          // Only read by the governor's events: not redacted when nobody listens.
-          url: events.active ? redactUrl(request.url) : call.path,
-          // The caller's signal, not `request.signal`: after a timeout ky's own controller
-          // stays aborted until the next fetch, and would cancel this wait at once.
-          signal: call.signal,
-          // Queued time is outside `timeoutMs`; a known wait longer than this fails at once.
-          maxWaitMs: call.maxWaitMs,
-        });
-      } catch (error) {
-        if (error instanceof GovernorWaitError) throw waitTooLongError(error, call);
-        throw error;
-      }
-    }
+    // The first attempt was admitted before ky was called (`admit`); retries queue here.
+    if (governor && !call.permit) await admit(call, request.url);
     call.attempts += 1;
     if (events.active) {
       events.emit({
@@ -282,6 +290,13 @@ export function createEngine(options: NormalizedClientOptions): Engine {
 
   const run = async (input: CallInput, call: CallState): Promise<unknown> => {
     try {
+      // A GET/HEAD with a body is refused by fetch before anything is sent: left to ky, it
+      // never reaches the governor (no permit, no events), as any call fetch refuses.
+      const bodyless = call.method === 'GET' || call.method === 'HEAD';
+      if (governor && !(bodyless && input.options.json !== undefined)) {
+        call.signal?.throwIfAborted();
+        await admit(call, call.url);
+      }
       const responsePromise = api(call.url, {
         method: call.method,
         json: input.options.json,
