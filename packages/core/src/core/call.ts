@@ -57,8 +57,11 @@ export interface CallState {
    * the `retry` event announces exactly the wait ky schedules.
    */
   plannedDelayMs: number | undefined;
-  /** Each raw failure's classification, so an attempt's events are raised once. */
-  readonly classified: WeakMap<object, AvalaError>;
+  /**
+   * Each raw failure's classification, so an attempt's events are raised once; made at the
+   * first failure (most calls never fail, and a queued call should hold little).
+   */
+  classified: WeakMap<object, AvalaError> | undefined;
   /** An error thrown by the caller's own `apiKey` function: passed through, not classified. */
   keyError: unknown;
 }
@@ -101,7 +104,7 @@ export function createCallState(init: {
     status: undefined,
     bodyText: undefined,
     plannedDelayMs: undefined,
-    classified: new WeakMap(),
+    classified: undefined,
     keyError: undefined,
   };
 }

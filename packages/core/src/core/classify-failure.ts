@@ -28,11 +28,14 @@ import type { CallState } from './call.js';
 export function classifyFailure(raw: unknown, call: CallState): AvalaError | undefined {
   if (isAvalaError(raw)) return raw;
   if (raw !== null && typeof raw === 'object') {
-    const known = call.classified.get(raw);
+    const known = call.classified?.get(raw);
     if (known) return known;
   }
   const error = classify(raw, call);
-  if (error && raw !== null && typeof raw === 'object') call.classified.set(raw, error);
+  if (error && raw !== null && typeof raw === 'object') {
+    call.classified ??= new WeakMap();
+    call.classified.set(raw, error);
+  }
   // The client runs this call's retries itself (inside ky): a TanStack retry on top would
   // multiply them (docs/retry-rule.md), so `createRetryCallbacks` leaves such errors alone.
   if (error && call.policy !== false && call.policy.limit > 0) markRetriedInClient(error);

@@ -89,7 +89,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
 
   /** Classifies an attempt's failure once, raising its condition event (429, 503, offline). */
   const classifyAttempt = (raw: unknown, call: CallState): AvalaError | undefined => {
-    const seen = raw !== null && typeof raw === 'object' && call.classified.has(raw);
+    const seen = raw !== null && typeof raw === 'object' && call.classified?.has(raw) === true;
     const error = classifyFailure(raw, call);
     if (error && !seen) {
       const event = conditions.failed(error, concurrencyOf(call));
@@ -272,9 +272,17 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     throwHttpErrors: true,
   });
 
-  // async: a refused path (UnsafeUrlError) rejects the call rather than throwing from `client.get`.
-  const send = async (input: CallInput): Promise<unknown> =>
-    run(input, prepareCall(input, options));
+  // A refused path (UnsafeUrlError) rejects the call rather than throwing from `client.get`;
+  // not an async function, so a queued call holds one frame less.
+  const send = (input: CallInput): Promise<unknown> => {
+    let call: CallState;
+    try {
+      call = prepareCall(input, options);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return run(input, call);
+  };
 
   const startJob: Engine['startJob'] = async (input) => {
     const call = prepareCall(input, options, true);
