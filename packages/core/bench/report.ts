@@ -477,7 +477,7 @@ Written by \`pnpm bench\` (\`packages/core/bench/report.ts\`; the Vitest micro-b
 - **When:** ${started.toISOString()} at commit \`${commit}\`${quick ? ' — **BENCH_QUICK smoke run: figures not meaningful**' : ''}
 - **Machine:** ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fixed(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${process.platform}
 - **Load** (\`uptime\`) before: \`${load}\`; after: \`${loadAfter}\`
-- **Command:** \`pnpm bench\`
+- **Command:** \`${process.env.npm_lifecycle_event === 'bench' ? 'pnpm bench' : `node --expose-gc --conditions=@avala-fetch/source --import tsx packages/core/bench/report.ts${process.env.BENCH_BEFORE ? ' (BENCH_BEFORE set)' : ''}`}\`
 
 ## Targets (docs: issue 10)
 
