@@ -541,8 +541,8 @@ ${targets.map(([name, target, got, met, by]) => `| ${name} | ${target} | ${got} 
 ### Why the missed ones are missed
 
 - **Per-GET on loopback, and CPU per call.** On loopback a round's spread is wider than the
-  client's overhead: runs of the same code minutes apart land up to 0.15 apart (1.01× and
-  1.16× at the commit of this change), so one run's verdict on this row is weak evidence
+  client's overhead: runs of the same code minutes apart landed between 1.01× and
+  1.21× while this change was measured, so one run's verdict on this row is weak evidence
   either way. The stubbed-fetch table below is the steadier figure. There every call pays
   the governor's acquire and release,
   a \`BroadcastChannel.postMessage\` per send even when no other tab listens (tab sharing
