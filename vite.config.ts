@@ -59,6 +59,8 @@ export default defineConfig({
           name: 'browser',
           root: 'packages/core',
           include: ['test/browser/**/*.browser.test.ts'],
+          // The core's benchmarks are Node's (`pnpm bench`), not this project's.
+          benchmark: { include: [] },
           globalSetup: ['test/browser/global-setup.ts'],
           fileParallelism: false,
           testTimeout: 10_000,
