@@ -10,6 +10,9 @@ import { type CallState, releasePermit } from './call.js';
 // `shouldRetry` applies the rule of docs/retry-rule.md, which lets POST/PATCH retry on 429/503 only.
 const RETRY_METHODS = ['get', 'head', 'options', 'trace', 'put', 'delete', 'post', 'patch'];
 
+// One object for every call that ky must not retry (the hooks' calls, `retry: false`).
+const NO_RETRY: RetryOptions = Object.freeze({ limit: 0 });
+
 /** What the retry mapping needs from the client. */
 export interface RetryEnvironment {
   readonly budget: RetryBudget;
@@ -32,7 +35,7 @@ export interface RetryEnvironment {
  */
 export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOptions {
   const policy = call.policy;
-  if (policy === false || policy.limit === 0) return { limit: 0 };
+  if (policy === false || policy.limit === 0) return NO_RETRY;
   return {
     limit: policy.limit,
     methods: RETRY_METHODS,
