@@ -1,8 +1,8 @@
-import { findEndpoint, type SandboxLogEntry } from '@avala-fetch/sandbox';
+import type { SandboxLogEntry } from '@avala-fetch/sandbox';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { type DemoHarness, startDemo } from './harness.js';
+import { appRequests, type DemoHarness, offContract, startDemo } from './harness.js';
 
 let demo: DemoHarness;
 // One page for the whole file: each test starts from the app's own reset instead of a
@@ -214,15 +214,8 @@ describe('chaos', () => {
 
 describe('the contract', () => {
   it('sent only requests to endpoints of the contract table (docs/avala-api.md)', () => {
-    expect(sent.length).toBeGreaterThan(20);
-    // Preflights are the browser's own, not requests of the app.
-    const strays = sent
-      .filter((entry) => entry.method !== 'OPTIONS')
-      .map((entry) => `${entry.method} ${entry.path}`)
-      .filter((request) => {
-        const [method = '', path = ''] = request.split(' ');
-        return findEndpoint(method, path.replace(/^\/api\/v1/, '')) === undefined;
-      });
-    expect(strays).toEqual([]);
+    const requests = appRequests(sent);
+    expect(requests.length).toBeGreaterThan(20);
+    expect(offContract(requests)).toEqual([]);
   });
 });

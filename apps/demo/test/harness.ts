@@ -5,7 +5,13 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Sandbox, type SandboxOptions, startSandbox } from '@avala-fetch/sandbox';
+import {
+  findEndpoint,
+  type Sandbox,
+  type SandboxLogEntry,
+  type SandboxOptions,
+  startSandbox,
+} from '@avala-fetch/sandbox';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { createServer, type ViteDevServer } from 'vite';
 import { chromiumLaunchOptions } from '../../../scripts/chromium.js';
@@ -106,4 +112,22 @@ export async function startDemo(sandboxOptions: SandboxOptions = {}): Promise<De
       await sandbox.close();
     },
   };
+}
+
+/**
+ * The app's requests in a sandbox log as `METHOD /path` under the API root; preflights are
+ * the browser's own, not the app's.
+ */
+export function appRequests(entries: readonly SandboxLogEntry[]): string[] {
+  return entries
+    .filter((entry) => entry.method !== 'OPTIONS')
+    .map((entry) => `${entry.method} ${entry.path.replace(/^\/api\/v1/, '')}`);
+}
+
+/** The requests that match no endpoint of the contract table (docs/avala-api.md). */
+export function offContract(requests: readonly string[]): string[] {
+  return requests.filter((request) => {
+    const [method = '', path = ''] = request.split(' ');
+    return findEndpoint(method, path) === undefined;
+  });
 }

@@ -1,8 +1,8 @@
-import { findEndpoint, type SandboxLogEntry } from '@avala-fetch/sandbox';
+import type { SandboxLogEntry } from '@avala-fetch/sandbox';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { axeViolations } from './axe.js';
-import { type DemoHarness, startDemo } from './harness.js';
+import { appRequests, type DemoHarness, offContract, startDemo } from './harness.js';
 
 let demo: DemoHarness;
 let page: Page;
@@ -388,16 +388,10 @@ describe('a new dataset', () => {
 
 describe('the contract', () => {
   it('sent only requests to endpoints of the contract table (docs/avala-api.md): uploads, exports and deletes included', () => {
-    const requests = sent
-      .filter((entry) => entry.method !== 'OPTIONS')
-      .map((entry) => `${entry.method} ${entry.path.replace(/^\/api\/v1/, '')}`);
+    const requests = appRequests(sent);
     expect(requests).toContain('POST /datasets/manual-upload/');
     expect(requests).toContain('POST /exports/');
     expect(requests.some((request) => request.startsWith('DELETE /datasets/'))).toBe(true);
-    const strays = requests.filter((request) => {
-      const [method = '', path = ''] = request.split(' ');
-      return findEndpoint(method, path) === undefined;
-    });
-    expect(strays).toEqual([]);
+    expect(offContract(requests)).toEqual([]);
   });
 });
