@@ -33,6 +33,12 @@ afterEach(() => {
   sent.push(...(demo?.sandbox.log ?? []));
 });
 
+// The page's background in each theme (styles.css: --bg).
+const LIGHT_BG = 'rgb(246, 247, 249)';
+const DARK_BG = 'rgb(18, 21, 27)';
+const pageBackground = (target: Page) =>
+  target.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+
 async function open(hash: string): Promise<Page> {
   await demo.go(page, hash);
   await page.locator('main h2').waitFor();
@@ -247,11 +253,25 @@ describe('the page', () => {
     const page = await open('#/upload');
     await page.getByTestId('theme-toggle').click();
     expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(await pageBackground(page)).toBe(DARK_BG);
     expect(await axeViolations(page)).toEqual([]);
     await demo.screenshot(page, 'upload-dark');
     // Back to the system setting for the other tests.
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('theme-toggle').click();
+    expect(await pageBackground(page)).toBe(LIGHT_BG);
+  });
+
+  it('follows a dark system setting without the toggle', async () => {
+    const page = await open('#/datasets');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    try {
+      expect(await pageBackground(page)).toBe(DARK_BG);
+      expect(await axeViolations(page)).toEqual([]);
+    } finally {
+      await page.emulateMedia({ colorScheme: 'light' });
+    }
+    expect(await pageBackground(page)).toBe(LIGHT_BG);
   });
 });
 
