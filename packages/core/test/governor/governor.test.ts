@@ -1,30 +1,12 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Governor } from '../../src/governor/index.js';
+import { describe, expect, it, vi } from 'vitest';
 import type { RateLimitState } from '../../src/types/client.js';
-import { ok, settle, setup, T0 } from './helpers.js';
+import { ok, settle, T0, useGovernors } from './helpers.js';
 
 /** Waited past a window reset (the API states resets in whole seconds). */
 const margin = 250;
 /** Added to the burst window. */
 const burstMargin = 50;
-let governors: Governor[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  for (const governor of governors) governor.dispose();
-  governors = [];
-  vi.useRealTimers();
-});
-
-function make(options: Parameters<typeof setup>[0] = {}) {
-  const made = setup(options);
-  governors.push(made.governor);
-  return made;
-}
+const { make } = useGovernors();
 
 /** Sends one request and answers it with `limit/remaining/reset`, so the budget is known. */
 async function learnBudget(

@@ -1,4 +1,4 @@
-import { vi } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import type { Governor, GovernorEvent, Permit } from '../../src/governor/index.js';
 import { createGovernor } from '../../src/governor/index.js';
 import type { RateLimitOptions } from '../../src/types/options.js';
@@ -60,4 +60,27 @@ export function tracker(governor: Governor) {
     return found;
   }
   return { send, granted, permit, permits, failures };
+}
+
+/**
+ * Fake timers at `T0` for each test of the file, and governors that are disposed after it:
+ * `make` sets one up, `track` hands over one made otherwise.
+ */
+export function useGovernors() {
+  const governors: Governor[] = [];
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(T0);
+  });
+  afterEach(() => {
+    for (const governor of governors.splice(0)) governor.dispose();
+    vi.useRealTimers();
+  });
+  const track = (...made: Governor[]) => void governors.push(...made);
+  const make = (options: Partial<RateLimitOptions> = {}) => {
+    const made = setup(options);
+    track(made.governor);
+    return made;
+  };
+  return { make, track };
 }

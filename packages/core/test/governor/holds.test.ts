@@ -1,25 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createGovernor, type Governor } from '../../src/governor/index.js';
-import { budgetHeaders, ok, settle, setup, T0, tracker } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { createGovernor } from '../../src/governor/index.js';
+import { budgetHeaders, ok, settle, T0, tracker, useGovernors } from './helpers.js';
 
-let governors: Governor[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  for (const governor of governors) governor.dispose();
-  governors = [];
-  vi.useRealTimers();
-});
-
-function make(options: Parameters<typeof setup>[0] = {}) {
-  const made = setup(options);
-  governors.push(made.governor);
-  return made;
-}
+const { make, track } = useGovernors();
 
 function refusal(status: number, retryAfterS: number, headers: Headers = new Headers()) {
   headers.set('Retry-After', String(retryAfterS));
@@ -184,13 +167,13 @@ describe('after a hold: one probe first', () => {
 describe('jitter on server-requested waits', () => {
   it('adds up to a tenth of the wait (at most a second) so that clients do not wake together', async () => {
     const governor = createGovernor({ broadcastChannel: false }, { random: () => 1 });
-    governors.push(governor);
+    track(governor);
     const permit = await governor.acquire({ method: 'GET', path: '/datasets/' });
     permit.release(refusal(503, 2));
     expect(governor.state.blockedUntil).toBe(T0 + 2_200);
 
     const later = createGovernor({ broadcastChannel: false }, { random: () => 0.5 });
-    governors.push(later);
+    track(later);
     const other = await later.acquire({ method: 'GET', path: '/datasets/' });
     other.release(refusal(429, 30));
     expect(later.state.blockedUntil).toBe(T0 + 30_500);
@@ -320,7 +303,7 @@ describe('tabs', () => {
       onmessage: null,
     };
     const governor = createGovernor({}, { channelFactory: () => channel });
-    governors.push(governor);
+    track(governor);
     const permit = await governor.acquire({ method: 'GET', path: '/x/', maxWaitMs: 60_000 });
     permit.release(refusal(503, 86_400));
     await settle();
@@ -349,7 +332,7 @@ describe('tabs', () => {
     };
     const a = createGovernor({}, { channelFactory: bus, random: () => 0 });
     const b = createGovernor({}, { channelFactory: bus, random: () => 0 });
-    governors.push(a, b);
+    track(a, b);
     await settle();
     const permit = await a.acquire({ method: 'GET', path: '/x/' });
     permit.release(refusal(503, 5));

@@ -1,24 +1,11 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { Governor } from '../../src/governor/index.js';
-import { ok, settle, setup, T0 } from './helpers.js';
+import { describe, expect, it, vi } from 'vitest';
+import { ok, settle, T0, useGovernors } from './helpers.js';
 
-let governors: Governor[] = [];
-
-beforeEach(() => {
-  vi.useFakeTimers();
-  vi.setSystemTime(T0);
-});
-
-afterEach(() => {
-  for (const governor of governors) governor.dispose();
-  governors = [];
-  vi.useRealTimers();
-});
+const governors = useGovernors();
 
 /** A governor whose budget is known and ample, so only the pools hold anything. */
-async function make(options: Parameters<typeof setup>[0] = {}) {
-  const made = setup(options);
-  governors.push(made.governor);
+async function make(options: Parameters<typeof governors.make>[0] = {}) {
+  const made = governors.make(options);
   await made.send('prime');
   made.permit('prime').release(ok(10_000, 9_999, T0 + 60_000));
   return made;
@@ -94,8 +81,9 @@ describe('concurrency pools', () => {
   });
 
   it('frees the slot of a request aborted while it waited for the budget', async () => {
-    const made = setup({ pools: [{ name: 'exports', match: /^POST \/exports\/$/, size: 1 }] });
-    governors.push(made.governor);
+    const made = governors.make({
+      pools: [{ name: 'exports', match: /^POST \/exports\/$/, size: 1 }],
+    });
     // Spend the budget, so the first export holds its slot while it waits for the reset.
     await made.send('first');
     made.permit('first').release(ok(10, 0, T0 + 5_000));
