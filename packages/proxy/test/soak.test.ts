@@ -12,6 +12,7 @@ import { createAvalaClient, isAvalaError } from '@avala-fetch/core';
 import { type SandboxLogEntry, startSandbox } from '@avala-fetch/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleCounts, handlesAfterSettling } from '../../../scripts/handles.js';
+import { heapAfterCollection } from '../../../scripts/heap.js';
 import { seeded } from '../../../scripts/seeded-random.js';
 import { startProxy } from '../src/index.js';
 import { startRedis } from './helpers/redis-server.js';
@@ -21,6 +22,8 @@ const SEED = 0x9a7e_2026;
 const WORKERS = 6;
 const TIMEOUT_MS = 400;
 const TOKEN = 'soak-token';
+// Heap growth allowed once the client, the gateway and the sandbox are closed and collected.
+const MAX_HEAP_GROWTH_BYTES = 16 * 1024 * 1024;
 
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -37,6 +40,7 @@ describe('soak through the gateway', () => {
       closers.push(async () => void process.off('unhandledRejection', onUnhandled));
 
       const baseline = handleCounts();
+      const heapBaseline = heapAfterCollection();
       const redis = await startRedis();
       closers.push(redis.stop);
       const sandbox = await startSandbox({
@@ -185,8 +189,12 @@ describe('soak through the gateway', () => {
       expect(after.timers).toBeLessThanOrEqual(baseline.timers);
       expect(after.sockets).toBeLessThanOrEqual(baseline.sockets);
       const aborted = outcomes.filter((o) => isAvalaError(o) && o.kind === 'aborted').length;
+      // …and holds on to nothing of the calls: the heap is back near where it started.
+      outcomes.fill(undefined);
+      const heapGrowth = heapAfterCollection() - heapBaseline;
+      expect(heapGrowth).toBeLessThan(MAX_HEAP_GROWTH_BYTES);
       console.info(
-        `proxy soak: ${CALLS} calls, ${sandbox.log.length} requests upstream, ${sandbox.log.filter((e) => e.fault !== undefined).length} injected faults answered, ${aborted} caller aborts, 0 lost`,
+        `proxy soak: ${CALLS} calls, ${sandbox.log.length} requests upstream, ${sandbox.log.filter((e) => e.fault !== undefined).length} injected faults answered, ${aborted} caller aborts, 0 lost, heap ${(heapGrowth / 1048576).toFixed(1)} MB over its baseline`,
       );
     },
     Math.max(30_000, CALLS * 60),

@@ -10,11 +10,10 @@
  *
  * 200 calls here; `AVALA_SOAK_CALLS=2000 pnpm vitest run --project core test/soak` for more.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { type Sandbox, type SandboxLogEntry, startSandbox } from '@avala-fetch/sandbox';
 import { afterEach, describe, expect, it } from 'vitest';
 import { handleCounts, handlesAfterSettling } from '../../../../scripts/handles.js';
+import { heapAfterCollection } from '../../../../scripts/heap.js';
 import { seeded } from '../../../../scripts/seeded-random.js';
 import { type AvalaClient, createAvalaClient, isAvalaError } from '../../src/index.js';
 
@@ -26,16 +25,6 @@ const RETRY_LIMIT = 3;
 // Heap growth allowed once everything is closed and collected (2,000 calls measured 6.6 MB:
 // the test's plan and log, compiled code), far below what keeping each call's result would cost.
 const MAX_HEAP_GROWTH_BYTES = 16 * 1024 * 1024;
-
-// A full collection on demand, so the heap can be compared with its baseline.
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
-
-function heapAfterCollection(): number {
-  collectGarbage();
-  collectGarbage();
-  return process.memoryUsage().heapUsed;
-}
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
