@@ -8,6 +8,14 @@ import { z } from 'zod';
 /** Avala's data types (docs/avala-api.md). */
 export const DATA_TYPES = ['image', 'video', 'lidar', 'mcap'] as const;
 
+/** The slug a name suggests (the person may type another; the server checks it). */
+export function slugOf(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+}
+
 /** A dataset as the API returns it (the fields the demo reads). */
 export const DatasetSchema = z.looseObject({
   uid: z.string(),

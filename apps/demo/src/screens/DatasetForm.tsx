@@ -9,6 +9,7 @@ import {
 } from 'react-hook-form';
 import { type NewDataset, useCreateDataset } from '../api.js';
 import { datasetHref } from '../router.js';
+import { DATA_TYPES, slugOf } from '../schemas.js';
 
 const empty: NewDataset = {
   name: '',
@@ -41,17 +42,6 @@ const invalidObject: NewDataset = {
   filters: { split: 'val' },
   items: [{ weight: 1 }],
 };
-
-/** Avala's data types, for the select. */
-const DATA_TYPES = ['image', 'video', 'lidar', 'mcap'];
-
-/** The slug a name suggests (the person may type another; the server checks it). */
-function slugOf(name: string): string {
-  return name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-}
 
 /**
  * The "New dataset" form. It validates nothing itself: the server's 400 field errors go

@@ -6,7 +6,7 @@ import { ErrorMessage } from '../components/ErrorMessage.js';
 import { demoConfig } from '../config.js';
 import { datasetHref } from '../router.js';
 import { sandboxUploadLimit } from '../sandbox-admin.js';
-import { DATA_TYPES, type DatasetIdentity, DatasetIdentitySchema } from '../schemas.js';
+import { DATA_TYPES, type DatasetIdentity, DatasetIdentitySchema, slugOf } from '../schemas.js';
 
 /** Avala's limit per file (docs/avala-api.md); the sandbox says its own. */
 const AVALA_UPLOAD_LIMIT = 100 * 1024 * 1024;
@@ -70,13 +70,7 @@ export function UploadScreen() {
               {...form.register('name', {
                 onChange: (event: { target: { value: string } }) => {
                   if (!form.getFieldState('slug').isDirty) {
-                    form.setValue(
-                      'slug',
-                      event.target.value
-                        .toLowerCase()
-                        .replace(/[^a-z0-9]+/g, '-')
-                        .replace(/^-|-$/g, ''),
-                    );
+                    form.setValue('slug', slugOf(event.target.value));
                   }
                 },
               })}
