@@ -53,6 +53,27 @@ interface Variant {
   get(i: number): Promise<unknown>;
 }
 
+/**
+ * Microseconds per call of each variant, one sample per round: after a warm-up, rounds run
+ * the variants interleaved in a rotating order, so drift in the machine's load hits every one.
+ */
+async function interleaved(
+  variants: readonly Variant[],
+  { warmup, rounds, perRound }: { warmup: number; rounds: number; perRound: number },
+): Promise<Map<string, number[]>> {
+  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  for (const variant of variants) for (let i = 0; i < warmup; i++) await variant.get(i);
+  for (let round = 0; round < rounds; round++) {
+    for (let k = 0; k < variants.length; k++) {
+      const variant = variants[(round + k) % variants.length] as Variant;
+      const started = performance.now();
+      for (let i = 0; i < perRound; i++) await variant.get(i);
+      samples.get(variant.name)?.push(((performance.now() - started) * 1000) / perRound);
+    }
+  }
+  return samples;
+}
+
 async function overhead(sandbox: Sandbox) {
   const key = sandbox.keys.admin;
   const url = `${sandbox.apiUrl}/datasets/?limit=1`;
@@ -94,17 +115,7 @@ async function overhead(sandbox: Sandbox) {
   ];
   const rounds = quick ? 3 : 25;
   const perRound = quick ? 50 : 300;
-  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
-  for (const variant of variants) for (let i = 0; i < 100; i++) await variant.get(i); // warm-up
-  for (let round = 0; round < rounds; round++) {
-    // Interleaved, in a rotating order, so drift in the machine's load hits every variant.
-    for (let k = 0; k < variants.length; k++) {
-      const variant = variants[(round + k) % variants.length] as Variant;
-      const started = performance.now();
-      for (let i = 0; i < perRound; i++) await variant.get(i);
-      samples.get(variant.name)?.push(((performance.now() - started) * 1000) / perRound);
-    }
-  }
+  const samples = await interleaved(variants, { warmup: 100, rounds, perRound });
   bare.dispose();
   governed.dispose();
   await proxy.close();
@@ -147,16 +158,7 @@ async function cpuPerCall() {
   ];
   const rounds = quick ? 3 : 15;
   const perRound = quick ? 200 : 2000;
-  const samples = new Map<string, number[]>(variants.map((v) => [v.name, []]));
-  for (const variant of variants) for (let i = 0; i < 500; i++) await variant.get(i);
-  for (let round = 0; round < rounds; round++) {
-    for (let k = 0; k < variants.length; k++) {
-      const variant = variants[(round + k) % variants.length] as Variant;
-      const started = performance.now();
-      for (let i = 0; i < perRound; i++) await variant.get(i);
-      samples.get(variant.name)?.push(((performance.now() - started) * 1000) / perRound);
-    }
-  }
+  const samples = await interleaved(variants, { warmup: 500, rounds, perRound });
   bare.dispose();
   governed.dispose();
   const kyMedian = median(samples.get('bare ky') ?? []);
