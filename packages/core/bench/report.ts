@@ -8,7 +8,8 @@
  * Before/after: `BENCH_CORE_SRC`/`BENCH_REACT_SRC` point at other copies of the sources (an
  * older commit's, extracted inside the packages so ky and zod resolve), `BENCH_JSON` writes
  * the figures as JSON and `BENCH_OUT` the markdown elsewhere; `BENCH_BEFORE` reads such a
- * JSON and adds a before → after table.
+ * JSON and adds a before → after table. `BENCH_ONLY=goodput,queue` runs only the named sections
+ * (`sizes`, `overhead`, `cpu`, `goodput`, `outage`, `queue`); the others show as zero.
  */
 import { execSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const quick = process.env.BENCH_QUICK === '1';
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const gc = (globalThis as { gc?: () => void }).gc;
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+/** Whether the section called `name` runs (all do unless `BENCH_ONLY` names some). */
+const runs = (name: string) => only === undefined || only.includes(name);
 const coreSrc = resolve(process.env.BENCH_CORE_SRC ?? join(root, 'packages/core/src'));
 const reactSrc = resolve(process.env.BENCH_REACT_SRC ?? join(root, 'packages/react/src'));
 const { createAvalaClient } = (await import(
@@ -442,20 +446,34 @@ async function main() {
   const load = execSync('uptime').toString().trim();
   const commit = execSync('git rev-parse --short HEAD', { cwd: root }).toString().trim();
   const started = new Date();
-  console.info('[bench] bundle sizes');
-  const sizes = await bundleSizes();
-  console.info('[bench] overhead');
-  const sandbox = await startSandbox({ rateLimit: false });
-  const perGet = await overhead(sandbox);
-  await sandbox.close();
-  console.info('[bench] cpu per call');
-  const cpu = await cpuPerCall();
-  console.info('[bench] goodput');
-  const batches = await goodput();
-  console.info('[bench] outage');
-  const outages = [await outage('core'), await outage('ky')];
-  console.info('[bench] queue memory');
-  const queue = await queueMemory();
+  const section = async <T>(name: string, run: () => Promise<T>, skipped: T): Promise<T> => {
+    if (!runs(name)) return skipped;
+    console.info(`[bench] ${name}`);
+    return run();
+  };
+  const sizes = await section('sizes', bundleSizes, { esbuild: '-', rows: [] });
+  const perGet = await section('overhead', async () => {
+    const sandbox = await startSandbox({ rateLimit: false });
+    try {
+      return await overhead(sandbox);
+    } finally {
+      await sandbox.close();
+    }
+  }, []);
+  const cpu = await section('cpu', cpuPerCall, []);
+  const batches = await section('goodput', goodput, []);
+  const outages = await section(
+    'outage',
+    async () => [await outage('core'), await outage('ky')],
+    [],
+  );
+  const queue = await section('queue', queueMemory, {
+    queued: 0,
+    bytesPerRequest: 0,
+    releaseMs: 0,
+    failures: 0,
+    gc: gc !== undefined,
+  });
   const loadAfter = execSync('uptime').toString().trim();
   clearInterval(keepAlive);
 
