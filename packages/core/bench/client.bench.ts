@@ -1,7 +1,7 @@
 import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
 import ky from 'ky';
 import { afterAll, bench, describe } from 'vitest';
-import { errorFromHttp } from '../src/errors/classify.js';
+import { errorFromHttp } from '../src/errors/classify-response.js';
 import { type AvalaClient, createAvalaClient } from '../src/index.js';
 import { defaultRetryPolicy, shouldRetryError } from '../src/retry/index.js';
 

@@ -14,7 +14,7 @@ export {
   type AvalaErrorSubclassInit,
   isAvalaError,
 } from './errors/avala-error.js';
-export { type ErrorFromResponseOptions, errorFromResponse } from './errors/classify.js';
+export { type ErrorFromResponseOptions, errorFromResponse } from './errors/classify-response.js';
 export {
   AbortedError,
   type AnyAvalaError,

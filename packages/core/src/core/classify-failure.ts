@@ -6,7 +6,7 @@ import {
   SchemaValidationError,
 } from 'ky';
 import { type AvalaError, isAvalaError } from '../errors/avala-error.js';
-import { errorFromHttp } from '../errors/classify.js';
+import { errorFromHttp } from '../errors/classify-response.js';
 import {
   createAbortedError,
   createInvalidResponseError,

@@ -1,6 +1,6 @@
 import ky, { type StandardSchemaV1 } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
-import { errorFromResponse } from '../errors/classify.js';
+import { errorFromResponse } from '../errors/classify-response.js';
 import {
   createAbortedError,
   createInvalidResponseError,

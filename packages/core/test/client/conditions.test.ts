@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConditionTracker } from '../../src/core/conditions.js';
-import { errorFromHttp } from '../../src/errors/classify.js';
+import { errorFromHttp } from '../../src/errors/classify-response.js';
 
 const NOW = 1_700_000_000_000;
 const throttled = () =>

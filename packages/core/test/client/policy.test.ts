@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorFromHttp } from '../../src/errors/classify.js';
+import { errorFromHttp } from '../../src/errors/classify-response.js';
 import {
   createAbortedError,
   createNetworkError,

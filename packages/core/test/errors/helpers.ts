@@ -1,6 +1,6 @@
 // Test-only re-exports, so the tests import the public API and the internals they test in one place.
 
-export { errorFromHttp, kindFromStatus } from '../../src/errors/classify.js';
+export { errorFromHttp, kindFromStatus } from '../../src/errors/classify-response.js';
 export {
   createAbortedError,
   createInvalidResponseError,

@@ -1,5 +1,8 @@
 /**
- * Classification of an HTTP error response into an `AvalaError` (docs/avala-api.md, §4).
+ * Classification of an HTTP error response (a status, headers and a body) into an `AvalaError`
+ * (docs/errors.md). Failures without a usable response — a thrown ky error, a network failure,
+ * a timeout, an abort — are classified in `core/classify-failure.ts`, which calls this for ky's
+ * `HTTPError`.
  *
  * `errorFromHttp` is pure and synchronous: the client calls it with ky's `HTTPError`
  * (whose body ky has already consumed and parsed into `error.data`, docs/ky-notes.md).
