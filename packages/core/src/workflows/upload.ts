@@ -1,6 +1,6 @@
-import ky, { type StandardSchemaV1 } from 'ky';
-import type { AvalaError } from '../errors/avala-error.js';
-import { errorFromResponse } from '../errors/classify-response.js';
+import ky, { isHTTPError, isNetworkError, type StandardSchemaV1 } from 'ky';
+import { type AvalaError, isAvalaError } from '../errors/avala-error.js';
+import { errorFromHttp } from '../errors/classify-response.js';
 import {
   createAbortedError,
   createInvalidResponseError,
@@ -11,6 +11,7 @@ import { retryDelayMs } from '../retry/backoff.js';
 import { shouldRetryError } from '../retry/decide.js';
 import type { AvalaClient } from '../types/client.js';
 import { isLoopbackHost, UnsafeUrlError } from '../utils/url.js';
+import { canUseXhr, xhrFetch } from './xhr-fetch.js';
 
 /** Avala's documented upload limit per file (docs/avala-api.md): 100 MiB. */
 const DEFAULT_MAX_FILE_BYTES = 100 * 1024 * 1024;
@@ -38,13 +39,20 @@ export interface UploadFileOptions {
   datasetName: string;
   /** The file's path inside the dataset (`file_path_in_dataset`); default the file's name. */
   path?: string;
-  /** Called as bytes reach storage (where the platform can stream a request body), and at 100 %. */
+  /**
+   * Called as bytes reach storage, and at 100 %. In a browser page the request goes through
+   * XMLHttpRequest for this (its upload progress works over HTTP/1.1); elsewhere through ky's
+   * `onUploadProgress`, or only at 100 % where the platform cannot stream a request body.
+   */
   onProgress?: (progress: UploadProgress) => void;
   /** Cancels the upload: waiting for a slot, asking for the form, or sending the file. */
   signal?: AbortSignal;
   /** Files larger than this are refused before anything is sent. Default 100 MiB. */
   maxBytes?: number;
-  /** The fetch for the storage request (never the client's: it must not carry the key). */
+  /**
+   * The fetch for the storage request (never the client's: it must not carry the key). Given,
+   * it replaces the browser's XMLHttpRequest too, and progress comes from ky's `onUploadProgress`.
+   */
   fetch?: typeof fetch;
 }
 
@@ -81,8 +89,8 @@ export interface UploadDatasetOptions<T> {
  * governor's `uploads` pool (10 connections), taken with the form request and kept until the
  * storage answers.
  *
- * The storage request never carries the Avala key (docs/security.md): it goes through a plain
- * fetch, not the client. It is retried by the client's policy as an idempotent write
+ * The storage request never carries the Avala key (docs/security.md): it goes through plain ky,
+ * not the client. ky retries it under the client's policy as an idempotent write
  * (docs/retry-rule.md: the same form to the same key replaces the object, so 500, 502, 503,
  * 504 and network failures are safe to repeat). A file over `maxBytes` is refused with a
  * `PayloadTooLargeError` (413) before anything is sent.
@@ -178,6 +186,12 @@ export async function uploadDataset<T = unknown>(
   return created as T; // the schema's output when one was given
 }
 
+/**
+ * Sends the file to storage through plain ky (no prefix, no hooks, no key header), retried by
+ * ky under the client's policy as an idempotent write. Progress comes from XMLHttpRequest in a
+ * browser page (`xhrFetch`: Chromium streams a request body only over HTTP/2), else from ky's
+ * `onUploadProgress` (Node streams it over HTTP/1.1 too).
+ */
 async function sendToStorage(
   client: AvalaClient,
   form: PresignedPost,
@@ -187,51 +201,66 @@ async function sendToStorage(
 ): Promise<void> {
   const request = { method: 'POST', url: form.url };
   const policy = client.retryPolicy;
-  // Progress needs a streamed request body, which Chromium sends only over HTTP/2: against
-  // HTTP/1.1 storage the streamed attempt fails at once, and is sent again unstreamed.
-  let stream = options.onProgress !== undefined;
-  for (let attempt = 1; ; attempt += 1) {
-    let error: AvalaError | undefined;
-    let streamed = false;
-    try {
-      const body = new FormData();
-      for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
-      body.append('file', file, filePath.split('/').pop() || 'file');
-      // Plain ky: no prefix, no hooks, no key header; retries are ours, below.
-      const response = await ky.post(form.url, {
-        body,
-        signal: options.signal,
-        retry: 0,
-        timeout: false,
-        throwHttpErrors: false,
-        // Called as a method of ky's options: a bare `window.fetch` would be an illegal invocation.
-        fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
-        onUploadProgress: stream
-          ? ({ transferredBytes }) => {
-              if (transferredBytes > 0) streamed = true;
-              report(options, Math.min(transferredBytes, file.size), file);
-            }
-          : undefined,
-      });
-      if (response.ok) {
-        report(options, file.size, file);
-        return;
-      }
-      error = await errorFromResponse(response, request);
-    } catch (cause) {
-      if (options.signal?.aborted) throw createAbortedError(options.signal.reason, request);
-      if (stream && !streamed) {
-        stream = false;
-        attempt -= 1; // not a retry: the same attempt, without streaming
-        continue;
-      }
-      error = createNetworkError(cause, request);
+  const { onProgress, signal } = options;
+  const body = new FormData();
+  for (const [name, value] of Object.entries(form.fields)) body.append(name, value);
+  body.append('file', file, filePath.split('/').pop() || 'file');
+
+  // The multipart body is a little larger than the file: report the file's share of it.
+  const onSent = (sent: number, total: number) =>
+    report(options, total === 0 ? 0 : Math.min(file.size, (sent / total) * file.size), file);
+  const useXhr = onProgress !== undefined && options.fetch === undefined && canUseXhr();
+  // Called as a method of ky's options: a bare `window.fetch` would be an illegal invocation.
+  const send: typeof fetch = useXhr
+    ? xhrFetch(onSent)
+    : (options.fetch ?? ((input, init) => globalThis.fetch(input, init)));
+  let attempts = 0;
+  let planned = 0;
+  const classify = (raw: unknown): AvalaError => {
+    const context = { attempts, idempotent: true };
+    if (isAvalaError(raw)) return raw;
+    if (signal?.aborted) return createAbortedError(signal.reason, request, context);
+    if (isHTTPError(raw)) {
+      const { status, statusText, headers } = raw.response;
+      return errorFromHttp({ ...context, status, statusText, headers, body: raw.data, request });
     }
-    error.attempts = attempt;
-    const retry = shouldRetryError(error, { attempt, method: 'POST', idempotent: true, policy });
-    if (!retry || policy === false) throw error;
-    await sleep(retryDelayMs(attempt, error, policy), options.signal, request);
+    return createNetworkError(isNetworkError(raw) ? (raw.cause ?? raw) : raw, request, context);
+  };
+  try {
+    await ky.post(form.url, {
+      body,
+      signal,
+      timeout: false,
+      fetch: (input, init) => {
+        attempts += 1;
+        return send(input, init);
+      },
+      onUploadProgress:
+        onProgress && !useXhr
+          ? ({ transferredBytes, totalBytes }) => onSent(transferredBytes, totalBytes)
+          : undefined,
+      retry:
+        policy === false
+          ? 0
+          : {
+              limit: policy.limit,
+              methods: ['post'],
+              // The rule of docs/retry-rule.md decides (exact booleans: ky's own lists are
+              // never consulted), and ky waits what `retryDelayMs` chose.
+              shouldRetry: ({ error, retryCount }) => {
+                const failure = classify(error);
+                const context = { attempt: retryCount, method: 'POST', idempotent: true, policy };
+                if (!shouldRetryError(failure, context)) return false;
+                planned = retryDelayMs(retryCount, failure, policy);
+                return true;
+              },
+              delay: () => planned,
+            },
+    });
+  } catch (raw) {
+    throw classify(raw);
   }
+  report(options, file.size, file);
 }
 
 function parseUrl(text: string): URL | undefined {
@@ -258,19 +287,4 @@ function tooLarge(size: number, limit: number): PayloadTooLargeError {
 
 function nameOf(file: Blob): string {
   return typeof File !== 'undefined' && file instanceof File && file.name ? file.name : 'file';
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, request: object): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(createAbortedError(signal.reason, request));
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(createAbortedError(signal?.reason, request));
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
