@@ -108,15 +108,14 @@ export const initialNoticeState: NoticeState = { notices: [], dismissed: [] };
 
 /**
  * The notice state machine, pure: client events in, at most one notice per condition out.
- * Returns the same state object when nothing changed (so `useSyncExternalStore` and
- * `onNotice` see no change for the 19 duplicates of 20 concurrent 429s).
+ * The core already raises each condition once and ends it with one `recovered`
+ * (docs/errors.md); this only turns those events into notices, keeps a later `until`, and
+ * remembers dismissals. Returns the same state object when nothing changed, so
+ * `useSyncExternalStore` and `onNotice` see no change for a repeated event.
  *
- * - `rate_limited` → a `rate_limited` notice; a later `until` moves `retryAt` forward.
- * - `concurrency_limited` → one `concurrency_limited` notice ("5 exports are running; yours
- *   starts when one finishes"); a later `until` moves `retryAt` forward.
- * - `service_unavailable` → one notice; `retryAt` when the API said how long.
- * - `offline` → one notice.
- * - A new notice of one of those four clears a shown `recovered` notice.
+ * - `rate_limited`, `concurrency_limited` ("5 exports are running; yours starts when one
+ *   finishes"), `service_unavailable`, `offline` → one notice each; a later `until` moves
+ *   `retryAt` forward. A new one of these clears a shown `recovered` notice.
  * - `recovered` (`from` one of those four) → that condition ends (its notice and its
  *   dismissal are cleared) and, if it had been noticed (shown or dismissed), one `recovered`
  *   notice is shown until dismissed or replaced by the next condition.
@@ -126,116 +125,37 @@ export const initialNoticeState: NoticeState = { notices: [], dismissed: [] };
  *   they do; `forbidden` and `recovered` are not remembered, so the next one shows.
  */
 export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeState {
+  const { notices, dismissed } = state;
   if (action.type === 'dismiss') {
-    const notice = state.notices.find((n) => n.id === action.id);
+    const notice = notices.find((n) => n.id === action.id);
     if (!notice) return state;
-    const notices = state.notices.filter((n) => n !== notice);
-    if (forgottenOnDismiss.has(notice.kind)) return { ...state, notices };
-    return { notices, dismissed: [...state.dismissed, notice.kind] };
+    const kept = notices.filter((n) => n !== notice);
+    // Nothing ends a 403 or a recovery, so remembering it would hide every later one for good.
+    const forget = notice.kind === 'forbidden' || notice.kind === 'recovered';
+    return { notices: kept, dismissed: forget ? dismissed : [...dismissed, notice.kind] };
   }
   const { event, at } = action;
-  switch (event.type) {
-    case 'rate_limited':
-      return upsert(state, 'rate_limited', (previous) => {
-        const retryAt = Math.max(previous?.retryAt ?? 0, event.until);
-        if (previous && previous.retryAt === retryAt) return previous;
-        return {
-          id: 'rate_limited',
-          kind: 'rate_limited',
-          message: 'Too many requests: the Avala API asked us to slow down.',
-          since: previous?.since ?? at,
-          retryAt,
-        };
-      });
-    case 'concurrency_limited':
-      return upsert(state, 'concurrency_limited', (previous) => {
-        const retryAt = maxDefined(previous?.retryAt, event.until);
-        if (previous && previous.retryAt === retryAt) return previous;
-        const notice: ConcurrencyLimitedNotice = {
-          id: 'concurrency_limited',
-          kind: 'concurrency_limited',
-          message: concurrencyMessage(event.pool, event.limit),
-          since: previous?.since ?? at,
-        };
-        if (event.pool !== undefined) notice.pool = event.pool;
-        if (event.limit !== undefined) notice.limit = event.limit;
-        if (retryAt !== undefined) notice.retryAt = retryAt;
-        return notice;
-      });
-    case 'service_unavailable':
-      return upsert(state, 'service_unavailable', (previous) => {
-        const retryAt = maxDefined(previous?.retryAt, event.until);
-        if (previous && previous.retryAt === retryAt) return previous;
-        return {
-          id: 'service_unavailable',
-          kind: 'service_unavailable',
-          message: 'The Avala API is unavailable (maintenance or overload); retrying.',
-          since: previous?.since ?? at,
-          retryAt,
-          detail: detailOf(event.error),
-        };
-      });
-    case 'offline':
-      return upsert(
-        state,
-        'offline',
-        (previous) =>
-          previous ?? {
-            id: 'offline',
-            kind: 'offline',
-            message: 'The Avala API cannot be reached: check the network connection.',
-            since: at,
-          },
-      );
-    case 'recovered':
-      return recover(state, event.from, at);
-    case 'response':
-      return event.status >= 200 && event.status < 300 ? clear(state, 'unauthorized') : state;
-    case 'error':
-      if (event.error.kind === 'unauthorized') {
-        return upsert(
-          state,
-          'unauthorized',
-          (previous) =>
-            previous ?? {
-              id: 'unauthorized',
-              kind: 'unauthorized',
-              message: 'The Avala API key is missing, invalid or revoked.',
-              since: at,
-              detail: detailOf(event.error),
-            },
-        );
-      }
-      if (event.error.kind === 'forbidden') {
-        const { code, docUrl } = event.error;
-        return upsert(
-          state,
-          'forbidden',
-          (previous) =>
-            previous ?? {
-              id: 'forbidden',
-              kind: 'forbidden',
-              message: 'This API key is not allowed to do that.',
-              since: at,
-              detail: detailOf(event.error),
-              code,
-              docUrl,
-            },
-        );
-      }
-      return state;
-    default:
-      return state;
+  if (event.type === 'recovered') return recover(state, event.from, at);
+  if (event.type === 'response') {
+    return event.status >= 200 && event.status < 300 ? clear(state, 'unauthorized') : state;
   }
+  const next = noticeOf(event, at);
+  if (!next || dismissed.includes(next.kind)) return state;
+  const index = notices.findIndex((n) => n.kind === next.kind);
+  const previous = notices[index];
+  if (!previous) {
+    // A new rate limit, outage or network failure makes an earlier "recovered" stale.
+    const kept = passing.has(next.kind) ? notices.filter((n) => n.kind !== 'recovered') : notices;
+    return { dismissed, notices: [...kept, next] };
+  }
+  const retryAt = latest(retryAtOf(previous), retryAtOf(next));
+  if (retryAt === retryAtOf(previous)) return state;
+  const moved = { ...next, since: previous.since, retryAt } as AvalaNoticeData;
+  return { dismissed, notices: notices.map((n, i) => (i === index ? moved : n)) };
 }
-
-type NoticeOf<K extends AvalaNoticeKind> = Extract<AvalaNoticeData, { kind: K }>;
 
 /** The conditions that end by themselves, with a `recovered` notice. */
 type PassingCondition = RecoveredNotice['from'];
-
-/** Nothing ends these, so remembering a dismissal would hide every later one for good. */
-const forgottenOnDismiss: ReadonlySet<AvalaNoticeKind> = new Set(['forbidden', 'recovered']);
 
 const passing: ReadonlySet<AvalaNoticeKind> = new Set<PassingCondition>([
   'rate_limited',
@@ -244,6 +164,14 @@ const passing: ReadonlySet<AvalaNoticeKind> = new Set<PassingCondition>([
   'offline',
 ]);
 
+const messages = {
+  rate_limited: 'Too many requests: the Avala API asked us to slow down.',
+  service_unavailable: 'The Avala API is unavailable (maintenance or overload); retrying.',
+  offline: 'The Avala API cannot be reached: check the network connection.',
+  unauthorized: 'The Avala API key is missing, invalid or revoked.',
+  forbidden: 'This API key is not allowed to do that.',
+} as const;
+
 const recoveredMessages: Record<PassingCondition, string> = {
   rate_limited: 'The rate limit has passed: requests to the Avala API flow again.',
   concurrency_limited: 'A running job finished: yours has started.',
@@ -251,25 +179,48 @@ const recoveredMessages: Record<PassingCondition, string> = {
   offline: 'The connection to the Avala API is back.',
 };
 
-/** Replaces (or adds) the notice of `kind`, unless the user dismissed that condition. */
-function upsert<K extends AvalaNoticeKind>(
-  state: NoticeState,
-  kind: K,
-  next: (previous: NoticeOf<K> | undefined) => NoticeOf<K>,
-): NoticeState {
-  if (state.dismissed.includes(kind)) return state;
-  const index = state.notices.findIndex((n) => n.kind === kind);
-  const previous = index === -1 ? undefined : (state.notices[index] as NoticeOf<K>);
-  const notice = next(previous);
-  if (notice === previous) return state;
-  if (index !== -1) {
-    return { ...state, notices: state.notices.map((n, i) => (i === index ? notice : n)) };
+/** The notice an event raises on its own, or `undefined` for an event that raises none. */
+function noticeOf(event: AvalaEvent, since: number): AvalaNoticeData | undefined {
+  switch (event.type) {
+    case 'rate_limited':
+      return { ...base('rate_limited', since), retryAt: event.until };
+    case 'concurrency_limited': {
+      const { pool, limit, until } = event;
+      const notice: ConcurrencyLimitedNotice = {
+        id: 'concurrency_limited',
+        kind: 'concurrency_limited',
+        message: concurrencyMessage(pool, limit),
+        since,
+      };
+      if (pool !== undefined) notice.pool = pool;
+      if (limit !== undefined) notice.limit = limit;
+      if (until !== undefined) notice.retryAt = until;
+      return notice;
+    }
+    case 'service_unavailable':
+      return {
+        ...base('service_unavailable', since),
+        retryAt: event.until,
+        detail: detailOf(event.error),
+      };
+    case 'offline':
+      return base('offline', since);
+    case 'error': {
+      const { error } = event;
+      if (error.kind === 'unauthorized') {
+        return { ...base('unauthorized', since), detail: detailOf(error) };
+      }
+      if (error.kind !== 'forbidden') return undefined;
+      const { code, docUrl } = error;
+      return { ...base('forbidden', since), detail: detailOf(error), code, docUrl };
+    }
+    default:
+      return undefined;
   }
-  // A new rate limit, outage or network failure makes an earlier "recovered" stale.
-  const kept = passing.has(kind)
-    ? state.notices.filter((n) => n.kind !== 'recovered')
-    : state.notices;
-  return { ...state, notices: [...kept, notice] };
+}
+
+function base<K extends keyof typeof messages>(kind: K, since: number) {
+  return { id: kind, kind, message: messages[kind], since };
 }
 
 /** Ends a passing condition and, if the user had seen it, says it recovered. */
@@ -295,12 +246,11 @@ function recover(state: NoticeState, from: PassingCondition, at: number): Notice
 
 /** Ends a condition: its notice goes, and a later occurrence is shown again. */
 function clear(state: NoticeState, kind: AvalaNoticeKind): NoticeState {
-  const shown = state.notices.some((n) => n.kind === kind);
-  const dismissed = state.dismissed.includes(kind);
-  if (!shown && !dismissed) return state;
+  const { notices, dismissed } = state;
+  if (!notices.some((n) => n.kind === kind) && !dismissed.includes(kind)) return state;
   return {
-    notices: shown ? state.notices.filter((n) => n.kind !== kind) : state.notices,
-    dismissed: dismissed ? state.dismissed.filter((k) => k !== kind) : state.dismissed,
+    notices: notices.filter((n) => n.kind !== kind),
+    dismissed: dismissed.filter((k) => k !== kind),
   };
 }
 
@@ -312,10 +262,12 @@ function concurrencyMessage(pool: string | undefined, limit: number | undefined)
   return `${running} are running; yours starts when one finishes.`;
 }
 
-function maxDefined(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.max(a, b);
+function retryAtOf(notice: AvalaNoticeData): number | undefined {
+  return 'retryAt' in notice ? notice.retryAt : undefined;
+}
+
+function latest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
 }
 
 function detailOf(error: AvalaError): string | undefined {
