@@ -37,8 +37,8 @@ export {
   UnexpectedStatusError,
 } from './errors/kinds.js';
 // The transient rule (docs/retry-rule.md) and the retry budget's mark on an error.
+export { isTransientError } from './errors/transient.js';
 export { isRetryBudgetExhausted } from './retry/retry-budget.js';
-export { isTransientError } from './retry/rule.js';
 // Public types.
 export type {
   AvalaClient,

@@ -6,7 +6,6 @@
  * a test, an app), the key cannot end up in its message, detail, field errors, body, URL or
  * `toJSON()` (docs/security.md).
  */
-import { isTransientKind } from '../retry/rule.js';
 import type { AvalaErrorKind, RateLimitInfo, RequestInfo } from '../types/errors.js';
 import {
   isSecretPath,
@@ -20,6 +19,7 @@ import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
 import { INSPECT, inspectRedacted } from './inspect.js';
 import type { AnyAvalaError } from './kinds.js';
 import { buildMessage, finishMessage, hasText } from './message.js';
+import { isTransientKind } from './transient.js';
 
 /** What an `AvalaError` is built from; everything but `kind` is optional. */
 export interface AvalaErrorInit {

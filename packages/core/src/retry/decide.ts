@@ -1,8 +1,8 @@
 import { isAvalaError } from '../errors/avala-error.js';
+import { isTransientError } from '../errors/transient.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { serverRetryAfterMs } from './backoff.js';
 import { markRetryBudgetExhausted, type RetryBudget } from './retry-budget.js';
-import { isTransientError } from './rule.js';
 
 /** What {@link shouldRetryError} needs to know about the call. */
 export interface RetryContext {

@@ -3,6 +3,13 @@
  * a layer of your own: the rule, the one retry decision, the backoff, the budget, the defaults.
  * An app needs none of it: `createAvalaClient`'s `retry` option and `client.retryCallbacks`.
  */
+
+export {
+  isIdempotentMethod,
+  isTransientError,
+  isTransientKind,
+  type TransientRuleOptions,
+} from '../errors/transient.js';
 export { backoffCeilingMs, retryDelayMs } from './backoff.js';
 export { decideRetry, type RetryContext, shouldRetryError } from './decide.js';
 export { isRetriedInClient } from './layers.js';
@@ -14,10 +21,4 @@ export {
   type RetryBudgetEnvironment,
   type RetryBudgetFailure,
 } from './retry-budget.js';
-export {
-  isIdempotentMethod,
-  isTransientError,
-  isTransientKind,
-  type TransientRuleOptions,
-} from './rule.js';
 export { createRetryCallbacks } from './tanstack-callbacks.js';

@@ -1,6 +1,8 @@
 /**
  * THE transient/client-error rule of docs/retry-rule.md, in one place. The client's ky `shouldRetry`,
- * the React hooks' TanStack `retry` predicate and `AvalaError#transient` all call it.
+ * the React hooks' TanStack `retry` predicate and `AvalaError#transient` all call it. It sits
+ * with the errors, below `retry/`: it is a fact about a failure (may it be repeated?), which
+ * the error computes when it is built and the retry layer reads.
  *
  * - Transient: 429, 500, 502, 503, 504, network failures, per-attempt timeouts.
  * - Never: any 4xx but 429 (400, 401, 403, 404, 405, 409, 413, 422, …), a caller's abort,
@@ -10,8 +12,9 @@
  *   network failure may have happened after the server acted, and repeating a POST could
  *   create a second dataset.
  */
-import { hasAvalaErrorBrand } from '../errors/brand.js';
+
 import type { AvalaErrorKind } from '../types/errors.js';
+import { hasAvalaErrorBrand } from './brand.js';
 
 /** Options of {@link isTransientError}. */
 export interface TransientRuleOptions {
