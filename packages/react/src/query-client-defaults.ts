@@ -4,8 +4,8 @@ import { isServer, type QueryClient } from '@tanstack/react-query';
 type RetryValue = boolean | number | ((failureCount: number, error: unknown) => boolean);
 type RetryDelayValue = number | ((failureCount: number, error: unknown) => number);
 
-// One installation per QueryClient; `client` follows the provider's current one.
-const installed = new WeakMap<QueryClient, { client: AvalaClient }>();
+// One installation per QueryClient; it switches to the provider's current client.
+const installed = new WeakMap<QueryClient, (client: AvalaClient) => void>();
 
 /**
  * Makes a QueryClient's default `retry`/`retryDelay` cooperate with the Avala client, so that
@@ -23,21 +23,27 @@ const installed = new WeakMap<QueryClient, { client: AvalaClient }>();
 export function cooperateWithClient(queryClient: QueryClient, client: AvalaClient): void {
   const known = installed.get(queryClient);
   if (known) {
-    known.client = client;
+    known(client);
     return;
   }
-  const current = { client };
-  installed.set(queryClient, current);
   const defaults = queryClient.getDefaultOptions();
   const ownRetry = defaults.queries?.retry as RetryValue | undefined;
   const ownDelay = defaults.queries?.retryDelay as RetryDelayValue | undefined;
+  // One pair per client: its `retry` announces the wait its `retryDelay` just chose.
+  let current = client;
+  let callbacks = client.retryCallbacks({ retry: ownRetry });
+  installed.set(queryClient, (next) => {
+    if (next === current) return;
+    current = next;
+    callbacks = next.retryCallbacks({ retry: ownRetry });
+  });
   queryClient.setDefaultOptions({
     ...defaults,
     queries: {
       ...defaults.queries,
       retry: (failureCount, error) =>
         isAvalaError(error)
-          ? current.client.retryCallbacks({ retry: ownRetry }).retry(failureCount, error)
+          ? callbacks.retry(failureCount, error)
           : tanstackRetry(ownRetry, failureCount, error),
       retryDelay: (failureCount, error) =>
         ownDelay !== undefined
@@ -45,7 +51,7 @@ export function cooperateWithClient(queryClient: QueryClient, client: AvalaClien
             ? ownDelay(failureCount, error)
             : ownDelay
           : isAvalaError(error)
-            ? current.client.retryCallbacks().retryDelay(failureCount, error)
+            ? callbacks.retryDelay(failureCount, error)
             : Math.min(1000 * 2 ** failureCount, 30_000),
     },
   });

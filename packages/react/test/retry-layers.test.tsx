@@ -10,7 +10,7 @@ import {
 } from '@tanstack/react-query';
 import { renderHook, waitFor } from '@testing-library/react';
 import { Component, type ReactNode, Suspense } from 'react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import {
   AvalaProvider,
   avalaInfiniteQueryOptions,
@@ -20,7 +20,14 @@ import {
   useAvalaMutation,
   useAvalaQuery,
 } from '../src/index.js';
-import { providerWrapper, RETRY_LIMIT, recordEvents, requestsTo, sandboxSuite } from './helpers.js';
+import {
+  createTestClient,
+  providerWrapper,
+  RETRY_LIMIT,
+  recordEvents,
+  requestsTo,
+  sandboxSuite,
+} from './helpers.js';
 
 // Every pattern the READMEs show, against an always-failing sandbox: none may send more than
 // `limit + 1` requests (docs/retry-rule.md: exactly one layer retries a call).
@@ -291,5 +298,29 @@ describe("a hook call's events tell the query's story (docs/retry-rule.md)", () 
     expect(errors).toHaveLength(1);
     expect(errors[0]?.attempts).toBe(RETRY_LIMIT + 1);
     expect(errors[0]).toBe(result.current.error);
+  });
+
+  it("announces the wait the provider's default retryDelay chose, not a second jittered draw", async () => {
+    sandbox.injectFault({ type: 'status', status: 503, path: '/datasets/' });
+    // A query whose retries TanStack decides but whose options set none (the definition's
+    // queryFn in a plain useQuery) runs on the defaults the provider installs.
+    const jittered = createTestClient(sandbox, { retry: { baseDelayMs: 1_000, jitter: true } });
+    renderHook(() => null, { wrapper: providerWrapper({ client: jittered, queryClient }) });
+    const error = await jittered
+      .get('/datasets/', { retry: false, attempt: 1 })
+      .catch((failure: unknown) => failure);
+    const events = recordEvents(jittered);
+    const { retry, retryDelay } = queryClient.getDefaultOptions().queries ?? {};
+    if (typeof retry !== 'function' || typeof retryDelay !== 'function') {
+      throw new Error('AvalaProvider installs function defaults');
+    }
+    // TanStack's retryer asks for the delay first, then whether to retry.
+    const random = vi.spyOn(Math, 'random').mockReturnValueOnce(0.1).mockReturnValueOnce(0.9);
+    const wait = retryDelay(0, error as AvalaError);
+    const retried = retry(0, error as AvalaError);
+    random.mockRestore();
+    jittered.dispose();
+    expect(retried).toBe(true);
+    expect(events.filter((event) => event.type === 'retry')).toMatchObject([{ delayMs: wait }]);
   });
 });
