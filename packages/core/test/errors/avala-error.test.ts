@@ -56,12 +56,22 @@ describe('one subclass per kind', () => {
     expect(error).toBeInstanceOf(AvalaError);
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe(name);
+    expect(Class.name).toBe(name);
     expect(error.kind).toBe(kind);
     expect(isAvalaError(error)).toBe(true);
     expect(Object.getPrototypeOf(error)).toBe(Class.prototype);
     expect(error.stack).toContain(name);
     expect(error.message.length).toBeGreaterThan(0);
     expect(createErrorOfKind(kind, {})).toBeInstanceOf(Class);
+  });
+
+  it('can be extended by an app, keeping instanceof and kind', () => {
+    class DatasetNotFound extends NotFoundError {}
+    const error = new DatasetNotFound({ detail: 'No dataset "x".' });
+    expect(error).toBeInstanceOf(NotFoundError);
+    expect(error).toBeInstanceOf(AvalaError);
+    expect(error.kind).toBe('not_found');
+    expect(error.message).toBe('No dataset "x".');
   });
 
   it('is not confused with other subclasses', () => {
