@@ -83,41 +83,43 @@ export interface AvalaErrorJSON {
  * retries (see {@link AvalaError.withAttempts}).
  */
 export class AvalaError extends Error {
+  // Declared, not initialised as class fields: the constructor assigns each one, in this order
+  // (the order `inspect` and spreads show), and the bundle carries no field list.
   /** What went wrong, the stable thing to branch on. */
-  readonly kind: AvalaErrorKind;
+  declare readonly kind: AvalaErrorKind;
   /** The HTTP status; `undefined` when no response arrived (network, timeout, aborted). */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** The server's human-readable text (`detail`), when it sent a string one. */
-  readonly detail: string | undefined;
+  declare readonly detail: string | undefined;
   /** A machine code from a structured error (`plan_insufficient`), when present. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   /** The documentation link of a structured error (`doc_url`), when present. */
-  readonly docUrl: string | undefined;
+  declare readonly docUrl: string | undefined;
   /** Field messages keyed by dotted path (`name`, `filters.split`, `items.1.weight`). */
-  readonly fieldErrors: Record<string, string[]>;
+  declare readonly fieldErrors: Record<string, string[]>;
   /** Object-level messages (`non_field_errors`, or a top-level list). */
-  readonly nonFieldErrors: string[];
+  declare readonly nonFieldErrors: string[];
   /** The wait the server asked for (`Retry-After`, else `X-RateLimit-Reset` on 429/503). */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   /** The budget from the `X-RateLimit-*` headers, when present. */
-  readonly rateLimit: RateLimitInfo | undefined;
+  declare readonly rateLimit: RateLimitInfo | undefined;
   /** The request's method (upper case). */
-  readonly method: string | undefined;
+  declare readonly method: string | undefined;
   /** The request's URL, with any key and secret query parameters redacted. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
   /** How many requests were sent for this call; the client sets it after retrying. */
-  attempts: number;
+  declare attempts: number;
   /** Whether the docs/retry-rule.md rule calls this error transient for its method. */
-  readonly transient: boolean;
+  declare readonly transient: boolean;
   /** The caller marked the call idempotent. */
-  readonly idempotent: boolean;
+  declare readonly idempotent: boolean;
   /** The parsed body, or its truncated text, with secrets redacted. */
-  readonly body: unknown;
+  declare readonly body: unknown;
 
   constructor(init: AvalaErrorInit) {
     const fieldErrors = redactFieldErrors(init.fieldErrors);
     const nonFieldErrors = (init.nonFieldErrors ?? []).map(redactString);
-    const detail = init.detail === undefined ? undefined : redactString(init.detail);
+    const detail = ifDefined(init.detail, redactString);
     const message =
       init.message !== undefined && hasText(init.message)
         ? finishMessage(init.message)
@@ -132,25 +134,26 @@ export class AvalaError extends Error {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     // Keeps `instanceof` right when the class is compiled down to ES5 by a consumer.
     Object.setPrototypeOf(this, new.target.prototype);
-    this.name = 'AvalaError';
-    this.kind = init.kind;
-    this.status = init.status;
+    const { kind, status } = init;
+    const { method, url } = init.request ?? {};
+    const upperMethod = typeof method === 'string' && method ? method.toUpperCase() : undefined;
+    const idempotent = init.idempotent === true;
+    this.kind = kind;
+    this.status = status;
     this.detail = detail;
-    this.code = init.code === undefined ? undefined : redactString(init.code);
-    this.docUrl = init.docUrl === undefined ? undefined : redactUrl(init.docUrl);
+    this.code = ifDefined(init.code, redactString);
+    this.docUrl = ifDefined(init.docUrl, redactUrl);
     this.fieldErrors = fieldErrors;
     this.nonFieldErrors = nonFieldErrors;
     this.retryAfterMs = init.retryAfterMs;
-    this.rateLimit = init.rateLimit === undefined ? undefined : { ...init.rateLimit };
-    const { method, url } = init.request ?? {};
-    this.method = typeof method === 'string' && method ? method.toUpperCase() : undefined;
+    this.rateLimit = ifDefined(init.rateLimit, (info) => ({ ...info }));
+    this.method = upperMethod;
     this.url = typeof url === 'string' ? redactUrl(url) : undefined;
     this.attempts = init.attempts ?? 1;
-    this.idempotent = init.idempotent === true;
-    this.transient = isTransientKind(init.kind, init.status, this.method, {
-      idempotent: this.idempotent,
-    });
-    this.body = init.body === undefined ? undefined : redactValue(init.body);
+    this.transient = isTransientKind(kind, status, upperMethod, { idempotent });
+    this.idempotent = idempotent;
+    this.body = ifDefined(init.body, redactValue);
+    this.name = 'AvalaError';
   }
 
   /** Marks every `AvalaError`, from any copy of the package (see {@link isAvalaError}). */
@@ -192,15 +195,9 @@ export class AvalaError extends Error {
       attempts: this.attempts,
       transient: this.transient,
     };
-    if (this.status !== undefined) json.status = this.status;
-    if (this.detail !== undefined) json.detail = this.detail;
-    if (this.code !== undefined) json.code = this.code;
-    if (this.docUrl !== undefined) json.docUrl = this.docUrl;
-    if (this.retryAfterMs !== undefined) json.retryAfterMs = this.retryAfterMs;
-    if (this.rateLimit !== undefined) json.rateLimit = this.rateLimit;
-    if (this.method !== undefined) json.method = this.method;
-    if (this.url !== undefined) json.url = this.url;
-    if (this.body !== undefined) json.body = this.body;
+    for (const key of OPTIONAL_JSON_KEYS) {
+      if (this[key] !== undefined) (json as unknown as Record<string, unknown>)[key] = this[key];
+    }
     const cause = describeCause(this.cause);
     if (cause) json.cause = cause;
     return json;
@@ -215,6 +212,23 @@ export class AvalaError extends Error {
  */
 export function isAvalaError(value: unknown): value is AnyAvalaError {
   return value instanceof AvalaError || hasAvalaErrorBrand(value);
+}
+
+// What `toJSON` copies when it is set, in this order (after the properties always present).
+const OPTIONAL_JSON_KEYS = [
+  'status',
+  'detail',
+  'code',
+  'docUrl',
+  'retryAfterMs',
+  'rateLimit',
+  'method',
+  'url',
+  'body',
+] as const satisfies readonly (keyof AvalaErrorJSON & keyof AvalaError)[];
+
+function ifDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {
+  return value === undefined ? undefined : map(value);
 }
 
 const FALLBACK_MESSAGES: Record<AvalaErrorKind, string> = {
