@@ -19,21 +19,18 @@ const EMPTY: FieldErrorsView = { fieldErrors: {}, nonFieldErrors: [], get: () =>
  * fe.get('name')`.
  */
 export function useFieldErrors(error: unknown): FieldErrorsView {
-  return useMemo(() => fieldErrorsOf(error), [error]);
-}
-
-/** The non-hook form of {@link useFieldErrors}. */
-export function fieldErrorsOf(error: unknown): FieldErrorsView {
-  if (!isAvalaError(error)) return EMPTY;
-  const { fieldErrors, nonFieldErrors } = error;
-  return {
-    fieldErrors,
-    nonFieldErrors,
-    get: (path) => {
-      const messages = fieldErrors[path];
-      return messages && messages.length > 0 ? messages.join(' ') : undefined;
-    },
-  };
+  return useMemo(() => {
+    if (!isAvalaError(error)) return EMPTY;
+    const { fieldErrors, nonFieldErrors } = error;
+    return {
+      fieldErrors,
+      nonFieldErrors,
+      get: (path) => {
+        const messages = fieldErrors[path];
+        return messages && messages.length > 0 ? messages.join(' ') : undefined;
+      },
+    };
+  }, [error]);
 }
 
 /**
