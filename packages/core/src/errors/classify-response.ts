@@ -51,6 +51,25 @@ const DEFAULT_READ_TIMEOUT_MS = 10_000;
 // A plain-text body this short (and not markup) is worth appending to the status line.
 const MAX_TEXT_IN_MESSAGE = 200;
 
+// The statuses with a kind of their own; the others fall into ranges (`kindFromStatus`).
+const STATUS_KINDS: Readonly<Record<number, AvalaErrorKind>> = {
+  // An opaque `Response.error()`: no response arrived.
+  0: 'network',
+  400: 'bad_request',
+  422: 'bad_request',
+  // DRF's 415 ("Unsupported media type …"): the request's body is not JSON, a malformed
+  // request like a 400 with broken JSON — the caller's to fix, never retried (docs/errors.md).
+  415: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  409: 'conflict',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+  503: 'service_unavailable',
+};
+
 /**
  * The kind of an HTTP status (docs/errors.md): 400/415/422 `bad_request`, 401, 403, 404, 405, 409, 413,
  * 429 their own kinds, 503 `service_unavailable`, other 5xx `server_error`, 2xx
@@ -58,32 +77,8 @@ const MAX_TEXT_IN_MESSAGE = 200;
  * `Response.error()`), anything else (other 4xx, 3xx, 1xx) `unexpected_status`.
  */
 export function kindFromStatus(status: number): AvalaErrorKind {
-  switch (status) {
-    case 400:
-    case 422:
-    // DRF's 415 ("Unsupported media type …"): the request's body is not JSON, a malformed
-    // request like a 400 with broken JSON — the caller's to fix, never retried (docs/errors.md).
-    case 415:
-      return 'bad_request';
-    case 401:
-      return 'unauthorized';
-    case 403:
-      return 'forbidden';
-    case 404:
-      return 'not_found';
-    case 405:
-      return 'method_not_allowed';
-    case 409:
-      return 'conflict';
-    case 413:
-      return 'payload_too_large';
-    case 429:
-      return 'rate_limited';
-    case 503:
-      return 'service_unavailable';
-    case 0:
-      return 'network';
-  }
+  const own = STATUS_KINDS[status];
+  if (own !== undefined) return own;
   if (status >= 500 && status <= 599) return 'server_error';
   if (status >= 200 && status <= 299) return 'invalid_response';
   return 'unexpected_status';
