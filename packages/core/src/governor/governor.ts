@@ -1,5 +1,6 @@
 import { serverWaitJitterMs } from '../retry/backoff.js';
 import type { RateLimitState } from '../types/client.js';
+import type { RateLimitInfo } from '../types/errors.js';
 import type { RateLimitOptions } from '../types/options.js';
 import { parseRateLimit, parseServerWait } from '../utils/headers.js';
 import type { BudgetMessage } from './broadcast.js';
@@ -8,6 +9,7 @@ import { Hold, type HoldCause } from './hold.js';
 import { mainScope, normalizeRateLimitOptions } from './options.js';
 import { type PoolSlots, Pools, poolPath } from './pools.js';
 import type { Line, Place } from './queue.js';
+import type { Budget } from './rate-window.js';
 import { refusalOf } from './refusal.js';
 import { type ScopeState, Scopes } from './scopes.js';
 import { governorState } from './state.js';
@@ -260,10 +262,10 @@ class RateLimitGovernor implements Governor {
       });
     }
     this.#changed();
-    waiter.resolve(this.#permit(waiter, sentAt, token));
+    waiter.resolve(this.#permit(waiter, sentAt, token, now));
   }
 
-  #permit(waiter: Waiter, sentAt: number, token: number): Permit {
+  #permit(waiter: Waiter, sentAt: number, token: number, grantedAt: number): Permit {
     const { pool } = waiter;
     let released = false;
     let retained = false;
@@ -274,7 +276,7 @@ class RateLimitGovernor implements Governor {
         released = true;
         if (this.#disposed) return;
         this.#inFlight--;
-        const refused = this.#learn(outcome, sentAt, token, waiter);
+        const refused = this.#learn(outcome, sentAt, token, grantedAt, waiter);
         for (const hold of waiter.probes) {
           hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');
         }
@@ -305,21 +307,25 @@ class RateLimitGovernor implements Governor {
     outcome: AttemptOutcome | undefined,
     sentAt: number,
     token: number,
+    grantedAt: number,
     waiter: Waiter,
   ): boolean {
     const { scope, pool } = waiter;
     const budget = scope.budget;
+    const now = this.#now();
     if (!outcome) {
       budget.answered(token, 'none');
+      // It may have been counted: it holds its unit for a window, as an answered send does.
+      budget.sliding.answered(grantedAt, now, false, sentAt);
       return false;
     }
     const { status, headers } = outcome;
-    const now = this.#now();
     const view = parseRateLimit(headers, now);
     const cause = refusalOf(status, view, outcome.code, pool !== undefined);
     budget.answered(token, cause ? 'refused' : 'ok');
+    this.#slide(budget, { status, view, grantedAt, sentAt, now, cause });
     const spent = budget.spentUntil(this.#tabs.activePeers);
-    if (view && budget.learn(view, sentAt)) {
+    if (view && budget.learn(view, sentAt, now)) {
       this.#tabs.share(tabScope(scope));
       // Waiters are checked against their caps again only when the known wait changed.
       if (budget.spentUntil(this.#tabs.activePeers) !== spent) this.#recheck = true;
@@ -335,6 +341,36 @@ class RateLimitGovernor implements Governor {
     const until = now + wait + serverWaitJitterMs(wait, this.#random);
     this.#hold(cause, until, scope, pool);
     return true;
+  }
+
+  /**
+   * Sliding release (see `SlidingRelease`): learns the window's length from a 2xx the server
+   * counted alone, holds the unit of every counted send until a window after its answer (a
+   * 429 was not counted), and stops sliding when a window refusal shows the server does not
+   * slide as assumed (a fixed window): at most that one 429.
+   */
+  #slide(
+    budget: Budget,
+    answer: {
+      status: number;
+      view: RateLimitInfo | undefined;
+      grantedAt: number;
+      sentAt: number;
+      now: number;
+      cause: HoldCause | undefined;
+    },
+  ): void {
+    const { status, view, grantedAt, sentAt, now, cause } = answer;
+    const { sliding } = budget;
+    if (cause === 'rate_limited' && sliding.windowMs !== undefined && !view?.remaining) {
+      sliding.stop();
+      return;
+    }
+    if (status === 429) return;
+    const alone = view?.limit !== undefined && view.remaining === view.limit - 1;
+    const accepted = status >= 200 && status < 300;
+    if (alone && accepted && view.resetAt !== undefined) sliding.learn(view.resetAt, grantedAt);
+    sliding.answered(grantedAt, now, accepted, sentAt);
   }
 
   /** Puts the hold of `cause` in place: a pool's, a scope's (rate), or everyone's (outage). */
@@ -368,7 +404,7 @@ class RateLimitGovernor implements Governor {
       const spent = scope.budget.spentUntil(this.#tabs.activePeers);
       if (message.sends > 0) scope.budget.recordOtherSends(message.sends);
       // Another tab's view needs no ageing: it counts every send it had heard of.
-      if (message.budget) scope.budget.learn(message.budget, scope.budget.sends);
+      if (message.budget) scope.budget.learn(message.budget, scope.budget.sends, now);
       if (message.blockedUntil !== undefined) {
         longer = scope.hold.set(message.blockedUntil, 'rate_limited');
       }
@@ -525,6 +561,8 @@ class RateLimitGovernor implements Governor {
       if (scope.budget.confirmed && resetAt !== undefined && resetAt + this.#marginMs > now) {
         at = Math.min(at, resetAt + this.#marginMs);
       }
+      const slides = scope.budget.sliding.nextAt;
+      if (slides !== undefined && slides > now) at = Math.min(at, slides);
     }
     if (isFuture(this.#outage.until, now)) at = Math.min(at, this.#outage.until ?? at);
     // A fresh task ends the yield whatever else the line waits for (see `Tabs.yielding`).

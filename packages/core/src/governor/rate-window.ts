@@ -1,4 +1,5 @@
 import type { RateLimitInfo } from '../types/errors.js';
+import { SlidingRelease } from './sliding-release.js';
 
 /** `X-RateLimit-Reset` is stated in whole seconds (rounded up). */
 const resetRoundingMs = 1000;
@@ -14,6 +15,9 @@ const resetRoundingMs = 1000;
  *   response of the new window has arrived. Like TCP slow start, only `congestionWindow`
  *   requests may be in flight; it grows by one per answered request, so it roughly doubles
  *   every round trip, and it shrinks to one on a 429/503.
+ * - Sliding: once the window's length is known ({@link SlidingRelease}), each of our sends
+ *   gives its unit back `windowMs` after its answer, as the server's window slides past it,
+ *   instead of the whole budget coming back at the reset.
  */
 export class Budget {
   limit: number | undefined;
@@ -28,6 +32,8 @@ export class Budget {
   /** Sends of the current unconfirmed window not answered yet (what slow start caps). */
   #probing = 0;
   readonly #marginMs: number;
+  /** When our sends leave a sliding window (docs/avala-api.md, Rate limits). */
+  readonly sliding = new SlidingRelease();
 
   /** `marginMs` is waited past each reset, as the API states it in whole seconds. */
   constructor(initialConcurrency: number, marginMs: number) {
@@ -40,10 +46,17 @@ export class Budget {
     return this.#confirmed;
   }
 
-  /** Ends a confirmed window whose reset has passed; true when it did. */
+  /**
+   * Gives back the units of sends that have left a sliding window, and ends a confirmed window
+   * whose reset has passed; true when either changed the budget.
+   */
   tick(now: number): boolean {
+    const released = this.sliding.release(now, this.sends);
+    if (released > 0 && this.remaining !== undefined && this.limit !== undefined) {
+      this.remaining = Math.min(this.limit, this.remaining + released);
+    }
     if (!this.#confirmed || this.resetAt === undefined || now < this.resetAt + this.#marginMs) {
-      return false;
+      return released > 0;
     }
     this.#confirmed = false;
     this.#epoch++;
@@ -63,7 +76,9 @@ export class Budget {
   openingAt(now: number, reserve = 0): number {
     const remaining = this.remaining ?? Number.POSITIVE_INFINITY;
     if (this.#confirmed) {
-      return remaining > reserve ? now : (this.resetAt ?? now) + this.#marginMs;
+      if (remaining > reserve) return now;
+      const reset = (this.resetAt ?? now) + this.#marginMs;
+      return Math.min(reset, this.sliding.nextAt ?? reset);
     }
     if (this.#probing === 0) return now; // nothing will answer: a probe must go, or nothing will
     if (this.#probing >= this.#congestionWindow || remaining <= 0) return Number.POSITIVE_INFINITY;
@@ -80,7 +95,8 @@ export class Budget {
   spentUntil(reserve = 0): number | undefined {
     const spent = this.#confirmed && (this.remaining ?? Number.POSITIVE_INFINITY) <= reserve;
     if (!spent || this.resetAt === undefined) return undefined;
-    return this.resetAt - resetRoundingMs;
+    const reset = this.resetAt - resetRoundingMs;
+    return Math.min(reset, this.sliding.nextAt ?? reset);
   }
 
   /**
@@ -102,14 +118,19 @@ export class Budget {
   /**
    * Learns from a view of the window: a response's headers (`sentAt` = `sends` right after
    * that request went, so sends after it, which its `remaining` cannot have counted, are
-   * taken off), or another tab's estimate (`sentAt` = `sends`). Returns true when the
-   * window changed.
+   * taken off), or another tab's estimate (`sentAt` = `sends`); `now` is when it arrived.
+   * Returns true when the window changed.
    */
-  learn(view: RateLimitInfo, sentAt: number): boolean {
+  learn(view: RateLimitInfo, sentAt: number, now: number): boolean {
     const { limit, remaining, resetAt } = view;
     if (limit === undefined || remaining === undefined || resetAt === undefined) return false;
     const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt));
-    if (this.resetAt === undefined || resetAt > this.resetAt) {
+    const newWindow = this.resetAt === undefined || resetAt > this.resetAt;
+    // The server's count replaces ours: sends it may have let go already are not given back.
+    if (newWindow || estimate < (this.remaining ?? Number.POSITIVE_INFINITY)) {
+      this.sliding.forgetCounted(now, limit - remaining);
+    }
+    if (newWindow) {
       // A new window: the server's count, less what we sent since, is all that holds now.
       this.#confirmed = true;
       this.#epoch++;
@@ -119,7 +140,7 @@ export class Budget {
       this.remaining = estimate;
       return true;
     }
-    if (resetAt < this.resetAt) return false; // an older window's news
+    if (resetAt < (this.resetAt ?? resetAt)) return false; // an older window's news
     // The same window: its count can only go down. Past our reset this also catches a server
     // whose window has not quite moved on yet (a sliding window still holding old requests).
     const before = this.remaining;
