@@ -47,11 +47,16 @@ export const ExportJobSchema = z.looseObject({
   error_message: z.string().nullish(),
 });
 
-/** The export form: a dataset, a format, and the sandbox's nested and list fields. */
-export const ExportFormSchema = z.object({
-  dataset: z.string().min(1, 'Pick a dataset.'),
-  format: z.enum(['coco', 'yolo', 'avala-json']),
-});
+/**
+ * The export form: what Avala's `POST /exports/` takes (docs/avala-api.md), a dataset or a
+ * project, exactly one of them (the server's own object-level rule, checked here first).
+ */
+export const ExportFormSchema = z
+  .object({ dataset: z.string(), project: z.string() })
+  .refine((values) => (values.dataset === '') !== (values.project === ''), {
+    message: 'Pick a dataset or a project to export, not both.',
+    path: ['root'],
+  });
 
-/** The export form's values. */
+/** The export form's values (`''`: none picked). */
 export type ExportForm = z.infer<typeof ExportFormSchema>;

@@ -149,11 +149,9 @@ describe('upload', () => {
 describe('exports', () => {
   it('queues the sixth of six ("queued: 5 exports running") without a 429, then all end exported', async () => {
     const page = await open('#/exports');
-    await page
-      .getByTestId('export-form')
-      .getByRole('option')
-      .first()
-      .waitFor({ state: 'attached' });
+    // The first dataset is picked once the list has loaded.
+    const dataset = page.getByTestId('export-form').getByLabel('Dataset');
+    await expect.poll(() => dataset.inputValue()).not.toBe('');
     await page.getByRole('button', { name: 'Start 6 at once' }).click();
     await page.getByText('queued: 5 exports running').waitFor();
     expect(await axeViolations(page)).toEqual([]);
@@ -168,12 +166,60 @@ describe('exports', () => {
     expect(await page.getByTestId('toast-concurrency_limited').count()).toBe(0);
   }, 30_000);
 
-  it("shows the server's non_field_errors above the export form", async () => {
+  it("shows the server's non_field_errors above the export form and its field errors under the field", async () => {
     const page = await open('#/exports');
-    await page.getByRole('button', { name: /Send without a dataset/ }).click();
+    const form = page.getByTestId('export-form');
+    // Both lists loaded: "Both" sends a real dataset and a real project.
+    await form.getByLabel('Dataset').locator('option').nth(1).waitFor({ state: 'attached' });
+    await form.getByLabel('or Project').locator('option').nth(1).waitFor({ state: 'attached' });
     const errors = page.getByTestId('export-form-errors');
+    const refused = () =>
+      demo.sandbox.log.filter(
+        (e) => e.method === 'POST' && e.path.endsWith('/exports/') && e.status === 400,
+      ).length;
+
+    await form.getByRole('button', { name: 'Neither a dataset nor a project' }).click();
     await errors.waitFor();
     expect(await errors.textContent()).toMatch(/dataset|project/i);
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('export-form-outcome');
+
+    await form.getByRole('button', { name: 'Both' }).click();
+    await expect.poll(refused).toBe(2);
+    await errors.getByText('Provide either a dataset or a project to export.').waitFor();
+
+    await form.getByRole('button', { name: 'A dataset that does not exist' }).click();
+    await form
+      .getByTestId('error-dataset')
+      .getByText(/"no-such-dataset" - object does not exist/)
+      .waitFor();
+    expect(await errors.count()).toBe(0);
+    expect(await form.getByLabel('Dataset').getAttribute('aria-invalid')).toBe('true');
+    expect(refused()).toBe(3);
+    expect(await axeViolations(page)).toEqual([]);
+    await demo.screenshot(page, 'exports-errors');
+  });
+
+  it('checks "a dataset or a project, not both" in the browser before anything is sent', async () => {
+    const page = await open('#/exports');
+    const form = page.getByTestId('export-form');
+    await form.getByLabel('or Project').locator('option').nth(1).waitFor({ state: 'attached' });
+    await form.getByLabel('Dataset').locator('option').nth(1).waitFor({ state: 'attached' });
+    await form.getByLabel('or Project').selectOption({ index: 1 });
+    await form.getByRole('button', { name: 'Start an export' }).click();
+    await page
+      .getByTestId('export-form-errors')
+      .getByText(/not both/)
+      .waitFor();
+    expect(demo.sandbox.log.filter((e) => e.path.endsWith('/exports/'))).toHaveLength(0);
+    // A project alone is what Avala takes.
+    await form.getByLabel('Dataset').selectOption('');
+    await form.getByRole('button', { name: 'Start an export' }).click();
+    await page.getByTestId('export-row').first().waitFor();
+    await expect
+      .poll(() => demo.sandbox.log.some((e) => e.path.endsWith('/exports/') && e.status === 201))
+      .toBe(true);
   });
 });
 

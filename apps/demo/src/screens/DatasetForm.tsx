@@ -1,13 +1,8 @@
 import { applyFieldErrors } from '@avala-fetch/react';
 import { useEffect, useRef, useState } from 'react';
-import {
-  type FieldPath,
-  type FieldValues,
-  type UseFormReturn,
-  useFieldArray,
-  useForm,
-} from 'react-hook-form';
+import { useFieldArray, useForm } from 'react-hook-form';
 import { type NewDataset, useCreateDataset } from '../api.js';
+import { Field } from '../components/Field.js';
 import { datasetHref } from '../router.js';
 import { DATA_TYPES, slugOf } from '../schemas.js';
 
@@ -221,50 +216,5 @@ export function DatasetForm() {
         </div>
       </form>
     </section>
-  );
-}
-
-type ControlProps = {
-  id: string;
-  'aria-invalid': boolean;
-  'aria-describedby'?: string;
-};
-
-/** A label, the control, and the server's message for that path right under it. */
-function Field<T extends FieldValues>({
-  form,
-  name,
-  label,
-  hint,
-  children,
-}: {
-  form: UseFormReturn<T>;
-  name: FieldPath<T>;
-  label: string;
-  hint?: string;
-  children: (props: ControlProps) => React.ReactNode;
-}) {
-  const id = `field-${name.replaceAll('.', '-')}`;
-  const message = form.getFieldState(name, form.formState).error?.message;
-  const describedBy = [hint && `${id}-hint`, message && `${id}-error`].filter(Boolean).join(' ');
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      {children({
-        id,
-        'aria-invalid': Boolean(message),
-        'aria-describedby': describedBy || undefined,
-      })}
-      {hint && (
-        <p className="field__hint" id={`${id}-hint`}>
-          {hint}
-        </p>
-      )}
-      {message && (
-        <p className="field-error" id={`${id}-error`} data-testid={`error-${name}`}>
-          {message}
-        </p>
-      )}
-    </div>
   );
 }

@@ -1,10 +1,15 @@
-import { isAvalaError } from '@avala-fetch/core';
-import { type AvalaExportRequest, useAvalaClient, useAvalaExport } from '@avala-fetch/react';
+import {
+  type AvalaExportRequest,
+  applyFieldErrors,
+  useAvalaClient,
+  useAvalaExport,
+} from '@avala-fetch/react';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
-import { useDatasets } from '../api.js';
+import { useDatasets, useProjects } from '../api.js';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { Field } from '../components/Field.js';
 import { demoConfig } from '../config.js';
 import { type ExportForm, ExportFormSchema } from '../schemas.js';
 
@@ -15,15 +20,33 @@ interface Started {
   request: AvalaExportRequest;
 }
 
+/** Bodies the server refuses, sent without the browser's check to show its answers. */
+function serverChecks(dataset = '', project = ''): { label: string; json: object }[] {
+  return [
+    { label: 'Neither a dataset nor a project', json: {} },
+    { label: 'Both', json: { dataset, project } },
+    { label: 'A dataset that does not exist', json: { dataset: 'no-such-dataset' } },
+  ];
+}
+
+/** The body Avala's `POST /exports/` takes: `{dataset}` or `{project}`, never both. */
+function exportRequest(values: ExportForm): AvalaExportRequest {
+  return values.dataset ? { dataset: values.dataset } : { project: values.project };
+}
+
 /**
  * Export jobs with `useAvalaExport`: each keeps one of the key's five export slots for its
  * whole life, so a sixth waits in line ("queued: 5 exports running") instead of earning a
  * 429, and each is polled with backoff until it ends `exported` (with a download link) or
- * `failed`. Avala has no way to cancel an export; "Stop watching" frees the slot here.
+ * `failed`. Avala has no way to cancel an export; "Stop watching" frees the slot here. The
+ * form has the fields Avala takes; the server's `non_field_errors` go above it and its field
+ * errors under each field (`applyFieldErrors`).
  */
 export function ExportsScreen() {
   const datasets = useDatasets();
+  const projects = useProjects();
   const firstDatasets = datasets.data?.pages[0]?.results ?? [];
+  const firstProjects = projects.data?.results ?? [];
   const client = useAvalaClient();
   const [started, setStarted] = useState<Started[]>([]);
   const [formErrors, setFormErrors] = useState<string[]>([]);
@@ -32,11 +55,12 @@ export function ExportsScreen() {
   const listRef = useRef<HTMLHeadingElement>(null);
   const form = useForm<ExportForm>({
     resolver: zodResolver(ExportFormSchema),
-    defaultValues: { dataset: '', format: 'coco' },
+    defaultValues: { dataset: '', project: '' },
   });
   const first = firstDatasets[0]?.uid;
   useEffect(() => {
-    if (first && !form.getValues('dataset')) form.setValue('dataset', first);
+    if (first && !form.getValues('dataset') && !form.getValues('project'))
+      form.setValue('dataset', first);
   }, [first, form]);
 
   const startExports = (request: AvalaExportRequest, count: number) => {
@@ -47,24 +71,28 @@ export function ExportsScreen() {
     requestAnimationFrame(() => listRef.current?.focus());
   };
 
-  // The server's own rule (one of dataset or project) shown above the form: sent without
-  // the client-side check on purpose.
-  const sendWithoutDataset = async () => {
+  // The server's own answers, sent without the browser's check on purpose: its
+  // `non_field_errors` above the form, its field errors under the fields.
+  const sendUnchecked = async (json: object) => {
+    form.clearErrors();
+    setFormErrors([]);
     try {
-      await client.post('/exports/', { json: {} });
+      await client.post('/exports/', { json });
     } catch (error) {
-      const messages = isAvalaError(error)
-        ? error.nonFieldErrors.length > 0
-          ? error.nonFieldErrors
-          : [error.message]
-        : [String(error)];
-      setFormErrors(messages);
-      requestAnimationFrame(() => errorsRef.current?.focus());
+      const result = applyFieldErrors(error, form.setError);
+      setFormErrors(result.formErrors);
+      if (result.applied.length === 0) requestAnimationFrame(() => errorsRef.current?.focus());
     }
   };
 
-  const onSubmit = (count: number) => form.handleSubmit((values) => startExports(values, count));
-  const { errors } = form.formState;
+  const onSubmit = (count: number) =>
+    form.handleSubmit(
+      (values) => startExports(exportRequest(values), count),
+      (invalid) => {
+        if (invalid.root?.message) setFormErrors([invalid.root.message]);
+        requestAnimationFrame(() => errorsRef.current?.focus());
+      },
+    );
 
   return (
     <>
@@ -78,7 +106,22 @@ export function ExportsScreen() {
       <section className="card" aria-labelledby="export-form-title">
         <h3 id="export-form-title">New export</h3>
         <form onSubmit={onSubmit(1)} noValidate data-testid="export-form">
-          <div ref={errorsRef} tabIndex={-1}>
+          {demoConfig.mode === 'sandbox' && (
+            <p className="form-helpers">
+              Ask the server:
+              {serverChecks(first, firstProjects[0]?.uid).map((check) => (
+                <button
+                  key={check.label}
+                  type="button"
+                  className="link"
+                  onClick={() => sendUnchecked(check.json)}
+                >
+                  {check.label}
+                </button>
+              ))}
+            </p>
+          )}
+          <div ref={errorsRef} tabIndex={-1} data-testid="export-form-outcome">
             {formErrors.length > 0 && (
               <div className="alert alert--error" role="alert" data-testid="export-form-errors">
                 {formErrors.map((message) => (
@@ -87,30 +130,31 @@ export function ExportsScreen() {
               </div>
             )}
           </div>
-          <div className="row">
-            <div className="field">
-              <label htmlFor="export-dataset">Dataset</label>
-              <select
-                id="export-dataset"
-                aria-invalid={errors.dataset ? true : undefined}
-                {...form.register('dataset')}
-              >
-                {firstDatasets.map((item) => (
-                  <option key={item.uid} value={item.uid}>
-                    {item.name}
-                  </option>
-                ))}
-              </select>
-              {errors.dataset && <p className="field-error">{errors.dataset.message}</p>}
-            </div>
-            <div className="field">
-              <label htmlFor="export-format">Format</label>
-              <select id="export-format" {...form.register('format')}>
-                <option value="coco">COCO</option>
-                <option value="yolo">YOLO</option>
-                <option value="avala-json">Avala JSON</option>
-              </select>
-            </div>
+          <div className="row row--fields">
+            <Field form={form} name="dataset" label="Dataset">
+              {(props) => (
+                <select {...props} {...form.register('dataset')}>
+                  <option value="">None</option>
+                  {firstDatasets.map((item) => (
+                    <option key={item.uid} value={item.uid}>
+                      {item.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field form={form} name="project" label="or Project">
+              {(props) => (
+                <select {...props} {...form.register('project')}>
+                  <option value="">None</option>
+                  {firstProjects.map((item) => (
+                    <option key={item.uid} value={item.uid}>
+                      {item.name}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
           </div>
           <div className="form-actions">
             <button type="submit" className="primary">
@@ -118,14 +162,9 @@ export function ExportsScreen() {
             </button>
             {/* On the real API a deliberate burst is not a game: limits can get a key suspended. */}
             {demoConfig.mode === 'sandbox' && (
-              <>
-                <button type="button" onClick={onSubmit(BURST)}>
-                  Start {BURST} at once
-                </button>
-                <button type="button" className="link" onClick={sendWithoutDataset}>
-                  Send without a dataset (the server's rule)
-                </button>
-              </>
+              <button type="button" onClick={onSubmit(BURST)}>
+                Start {BURST} at once
+              </button>
             )}
           </div>
         </form>
