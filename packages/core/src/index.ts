@@ -50,6 +50,7 @@ export type {
   RateLimitState,
   ResponseOf,
   SchemaOf,
+  ScopeRateLimitState,
   SearchParams,
 } from './types/client.js';
 export type { AvalaErrorKind, RateLimitInfo, RequestInfo } from './types/errors.js';
