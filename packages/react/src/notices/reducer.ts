@@ -185,17 +185,17 @@ function noticeOf(event: AvalaEvent, since: number): AvalaNoticeData | undefined
     case 'rate_limited':
       return { ...base('rate_limited', since), retryAt: event.until };
     case 'concurrency_limited': {
-      const { pool, limit, until } = event;
-      const notice: ConcurrencyLimitedNotice = {
+      const { pool, limit, until: retryAt } = event;
+      const message = concurrencyMessage(pool, limit);
+      return {
         id: 'concurrency_limited',
         kind: 'concurrency_limited',
-        message: concurrencyMessage(pool, limit),
+        message,
         since,
+        pool,
+        limit,
+        retryAt,
       };
-      if (pool !== undefined) notice.pool = pool;
-      if (limit !== undefined) notice.limit = limit;
-      if (until !== undefined) notice.retryAt = until;
-      return notice;
     }
     case 'service_unavailable':
       return {
