@@ -13,8 +13,9 @@ const AVALA_UPLOAD_LIMIT = 100 * 1024 * 1024;
 
 function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  // "100 MiB", not "100.0 MiB": a decimal only where it says something.
+  const [value, unit] = bytes < 1024 * 1024 ? [bytes / 1024, 'KiB'] : [bytes / 1024 / 1024, 'MiB'];
+  return `${Number(value.toFixed(1))} ${unit}`;
 }
 
 /**
@@ -155,6 +156,9 @@ export function UploadScreen() {
                     <span className={`pill ${file.status === 'uploaded' ? 'pill--ok' : ''}`}>
                       {file.status}
                     </span>
+                    {file.status === 'uploading' && (
+                      <span className="muted"> {Math.round(file.percent * 100)} %</span>
+                    )}
                   </span>
                   {(file.status === 'waiting' || file.status === 'uploading') && (
                     <button type="button" onClick={() => upload.cancelFile(index)}>
