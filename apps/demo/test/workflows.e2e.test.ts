@@ -261,6 +261,13 @@ describe('burst', () => {
     await page.getByRole('button', { name: 'Fire 150 requests' }).click();
     await page.getByTestId('burst-estimate').waitFor();
     expect(await page.getByTestId('burst-estimate').textContent()).toMatch(/about [\d.]+ s/);
+    // Mid-run: the bar part way and the governor holding the rest in its queue.
+    const bar = page.getByRole('progressbar', { name: 'Governed burst progress' });
+    await expect.poll(async () => Number(await bar.getAttribute('value'))).toBeGreaterThan(0);
+    const queued = page.getByTestId('burst-meter').getByTestId('burst-queued');
+    expect(Number(await queued.textContent())).toBeGreaterThan(0);
+    expect(await axeViolations(page)).toEqual([]);
+    await demo.screenshot(page, 'burst-running');
     await page
       .getByTestId('burst-governed')
       .getByText(/150 \/ 150 done/)
@@ -305,6 +312,26 @@ describe('the page', () => {
     // Back to the system setting for the other tests.
     await page.getByTestId('theme-toggle').click();
     await page.getByTestId('theme-toggle').click();
+    expect(await pageBackground(page)).toBe(LIGHT_BG);
+  });
+
+  it('has no axe violations in the dark theme with a delete confirmation open', async () => {
+    const page = await open('#/datasets');
+    await page.getByTestId('theme-toggle').click();
+    expect(await pageBackground(page)).toBe(DARK_BG);
+    try {
+      const first = page.getByTestId('dataset-row').first();
+      const name = (await first.getByRole('link').textContent()) ?? '';
+      await first.getByRole('button', { name: `Delete ${name}` }).click();
+      await page.getByRole('button', { name: `Delete ${name}`, exact: true }).waitFor();
+      expect(await axeViolations(page)).toEqual([]);
+      await demo.screenshot(page, 'delete-dark');
+      await page.keyboard.press('Escape');
+    } finally {
+      // Back to the system setting for the other tests.
+      await page.getByTestId('theme-toggle').click();
+      await page.getByTestId('theme-toggle').click();
+    }
     expect(await pageBackground(page)).toBe(LIGHT_BG);
   });
 

@@ -152,7 +152,9 @@ export function BurstScreen() {
         <dl className="burst-meter" data-testid="burst-meter">
           <div>
             <dt className="burst-meter__label">Queued</dt>
-            <dd className="burst-meter__value">{state.queued}</dd>
+            <dd className="burst-meter__value" data-testid="burst-queued">
+              {state.queued}
+            </dd>
           </div>
           <div>
             <dt className="burst-meter__label">In flight</dt>
