@@ -59,20 +59,6 @@ export interface Project {
   auto_label_available?: boolean;
 }
 
-/** An export job; it runs for a while, then ends `exported` (or `failed`). */
-export interface ExportJob {
-  uid: string;
-  status: 'pending' | 'running' | 'exported' | 'failed' | string;
-  dataset?: string | null;
-  project?: string | null;
-  format?: string;
-  created_at?: string;
-  /** Where an exported job can be downloaded. */
-  download_url?: string | null;
-  /** Why a failed job failed. */
-  error_message?: string | null;
-}
-
 /** An auto-label job, as `POST /projects/{uid}/auto-label/` returns it. */
 export interface AutoLabelJob {
   uid: string;
@@ -144,27 +130,6 @@ export function useAutoLabel() {
     path: (uid) => ['projects', uid, 'auto-label'],
     json: () => ({}),
   });
-}
-
-/** Starts an export of a dataset. */
-export function useStartExport() {
-  return useAvalaMutation<ExportJob, { dataset: string; format: string }>({
-    method: 'POST',
-    path: '/exports/',
-  });
-}
-
-/** An export's status, polled every second while it runs (and while `poll` is on). */
-export function useExportJob(uid: string, poll: boolean) {
-  return useAvalaQuery<ExportJob>(['exports', uid], {
-    enabled: poll,
-    refetchInterval: (query) => (isRunning(query.state.data) ? 1000 : false),
-  });
-}
-
-/** Whether an export job is still going. */
-export function isRunning(job: ExportJob | undefined): boolean {
-  return job !== undefined && (job.status === 'pending' || job.status === 'running');
 }
 
 /** The error type every hook reports. */
