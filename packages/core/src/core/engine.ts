@@ -117,27 +117,30 @@ export function createEngine(options: NormalizedClientOptions): Engine {
 
   const baseOriginSlash = `${options.base.origin}/`;
 
-  /**
-   * Waits for the governor's permit. The first attempt waits before ky is called, so a queued
-   * call holds only its state, not a `Request` and ky's machinery (docs/benchmarks.md).
-   */
+  /** What the governor is told about an attempt of `call` that asks for a permit. */
+  const requestOf = (call: CallState, url: string) => ({
+    method: call.method,
+    path: call.path,
+    // Only read by the governor's events: not redacted when nobody listens.
+    url: events.active ? redactUrl(url) : call.path,
+    // The caller's signal, not `request.signal`: after a timeout ky's own controller
+    // stays aborted until the next fetch, and would cancel this wait at once.
+    signal: call.signal,
+    // Queued time is outside `timeoutMs`; a known wait longer than this fails at once.
+    maxWaitMs: call.maxWaitMs,
+  });
+
+  /** A governor refusal as the call's error: a known wait too long is a typed `AvalaError`. */
+  const admissionError = (error: unknown, call: CallState): unknown =>
+    error instanceof GovernorWaitError ? waitTooLongError(error, call) : error;
+
+  /** Waits for the governor's permit of a retry (the first attempt is admitted in `send`). */
   const admit = async (call: CallState, url: string): Promise<void> => {
     if (!governor) return;
     try {
-      call.permit = await governor.acquire({
-        method: call.method,
-        path: call.path,
-        // Only read by the governor's events: not redacted when nobody listens.
-        url: events.active ? redactUrl(url) : call.path,
-        // The caller's signal, not `request.signal`: after a timeout ky's own controller
-        // stays aborted until the next fetch, and would cancel this wait at once.
-        signal: call.signal,
-        // Queued time is outside `timeoutMs`; a known wait longer than this fails at once.
-        maxWaitMs: call.maxWaitMs,
-      });
+      call.permit = await governor.acquire(requestOf(call, url));
     } catch (error) {
-      if (error instanceof GovernorWaitError) throw waitTooLongError(error, call);
-      throw error;
+      throw admissionError(error, call);
     }
   };
 
@@ -160,7 +163,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         throw error;
       }
     }
-    // The first attempt was admitted before ky was called (`admit`); retries queue here.
+    // The first attempt was admitted before ky was called (`send`); retries queue here.
     if (governor && !call.permit) await admit(call, request.url);
     call.attempts += 1;
     if (events.active) {
@@ -272,8 +275,9 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     throwHttpErrors: true,
   });
 
-  // A refused path (UnsafeUrlError) rejects the call rather than throwing from `client.get`;
-  // not an async function, so a queued call holds one frame less.
+  // A refused path (UnsafeUrlError) rejects the call rather than throwing from `client.get`.
+  // The first attempt waits for its permit before ky is called, and with no async frame: a
+  // queued call holds its state, one promise and the governor's waiter (docs/benchmarks.md).
   const send = (input: CallInput): Promise<unknown> => {
     let call: CallState;
     try {
@@ -281,13 +285,28 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     } catch (error) {
       return Promise.reject(error);
     }
-    return run(input, call);
+    return admitThenRun(input, call);
+  };
+
+  const admitThenRun = (input: CallInput, call: CallState): Promise<unknown> => {
+    // A GET/HEAD with a body is refused by fetch before anything is sent: left to ky, it
+    // never reaches the governor (no permit, no events), as any call fetch refuses.
+    const bodyless = call.method === 'GET' || call.method === 'HEAD';
+    if (!governor || (bodyless && input.options.json !== undefined)) return run(input, call);
+    if (call.signal?.aborted) return failed(call.signal.reason, call);
+    return governor.acquire(requestOf(call, call.url)).then(
+      (permit) => {
+        call.permit = permit;
+        return run(input, call);
+      },
+      (error: unknown) => failed(admissionError(error, call), call),
+    );
   };
 
   const startJob: Engine['startJob'] = async (input) => {
     const call = prepareCall(input, options, true);
     try {
-      const data = await run(input, call);
+      const data = await admitThenRun(input, call);
       const release = jobs.track(jobPathOf(call.path, data), call.endSlot ?? (() => {}));
       return { data, path: jobPathOf(call.path, data), release };
     } catch (error) {
@@ -296,15 +315,9 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     }
   };
 
+  /** Runs the call in ky (its first attempt already admitted) and parses the body. */
   const run = async (input: CallInput, call: CallState): Promise<unknown> => {
     try {
-      // A GET/HEAD with a body is refused by fetch before anything is sent: left to ky, it
-      // never reaches the governor (no permit, no events), as any call fetch refuses.
-      const bodyless = call.method === 'GET' || call.method === 'HEAD';
-      if (governor && !(bodyless && input.options.json !== undefined)) {
-        call.signal?.throwIfAborted();
-        await admit(call, call.url);
-      }
       const responsePromise = api(call.url, {
         method: call.method,
         json: input.options.json,
@@ -336,16 +349,21 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       jobs.observe(call.method, call.path, response.status, body);
       return body;
     } catch (raw) {
-      releasePermit(call);
-      const error = classifyFailure(raw, call);
-      if (!error) throw raw;
-      error.withAttempts(call.attempts);
-      if (error.status !== undefined) jobs.observe(call.method, call.path, error.status, undefined);
-      // A call retried outside (the hooks' `attempt`): its retry callbacks announce the
-      // `retry` or the final `error`; an abort ends the query, so it is reported here.
-      if (!call.retriedOutside || error.kind === 'aborted') events.emit({ type: 'error', error });
-      throw error;
+      return failed(raw, call);
     }
+  };
+
+  /** Ends a call that failed: classifies the failure, reports it and rejects with it. */
+  const failed = (raw: unknown, call: CallState): Promise<never> => {
+    releasePermit(call);
+    const error = classifyFailure(raw, call);
+    if (!error) return Promise.reject(raw);
+    error.withAttempts(call.attempts);
+    if (error.status !== undefined) jobs.observe(call.method, call.path, error.status, undefined);
+    // A call retried outside (the hooks' `attempt`): its retry callbacks announce the
+    // `retry` or the final `error`; an abort ends the query, so it is reported here.
+    if (!call.retriedOutside || error.kind === 'aborted') events.emit({ type: 'error', error });
+    return Promise.reject(error);
   };
 
   return {
@@ -378,7 +396,7 @@ function prepareCall(
   options: NormalizedClientOptions,
   keepSlot = false,
 ): CallState {
-  const url = resolvePath(input.path, options.base);
+  const { url, path } = resolved(input.path, options);
   const call = input.options;
   const policy = normalizeRetryPolicy(call.retry, options.retry);
   // A call with `retry: false` (the hooks retry it themselves) still caps its waits alike.
@@ -387,7 +405,7 @@ function prepareCall(
   return createCallState({
     method: input.method.toUpperCase(),
     url,
-    path: relativePath(url, options.base.pathname),
+    path,
     idempotent: call.idempotent === true,
     policy,
     signal: call.signal,
@@ -396,6 +414,33 @@ function prepareCall(
     keepSlot,
     attempt: call.attempt,
   });
+}
+
+/** The last string path resolved, per client options: calls repeat their paths. */
+const lastResolved = new WeakMap<
+  NormalizedClientOptions,
+  { input: string; url: string; path: string }
+>();
+
+/**
+ * The absolute URL of a call's path (checked by `resolvePath`) and its path below the base.
+ * A string path the client resolved last time is not parsed again: its two strings are
+ * shared, which is less work per call and less memory per queued call (docs/benchmarks.md).
+ */
+function resolved(
+  input: AvalaPath,
+  options: NormalizedClientOptions,
+): { url: string; path: string } {
+  const last = lastResolved.get(options);
+  if (last !== undefined && last.input === input) return last;
+  const url = resolvePath(input, options.base);
+  const entry = {
+    input: typeof input === 'string' ? input : '',
+    url,
+    path: relativePath(url, options.base.pathname),
+  };
+  if (typeof input === 'string') lastResolved.set(options, entry);
+  return entry;
 }
 
 /** The `code` of a refusal's JSON body, read from a copy (ky still reads the original). */

@@ -45,8 +45,11 @@ interface Waiter {
   readonly resolve: (permit: Permit) => void;
   readonly reject: (reason: unknown) => void;
   holdsSlot: boolean;
-  /** The holds whose probe this request is: its answer decides whether the rest may follow. */
-  readonly probes: Hold[];
+  /**
+   * The holds whose probe this request is: its answer decides whether the rest may follow.
+   * Made at the first (most requests probe nothing, and a queued one should hold little).
+   */
+  probes: Hold[] | undefined;
   /** Whether a `queued` event was reported (so a `released` one follows). */
   waited: boolean;
   onAbort: (() => void) | undefined;
@@ -144,7 +147,7 @@ class RateLimitGovernor implements Governor {
         resolve,
         reject,
         holdsSlot: false,
-        probes: [],
+        probes: undefined,
         waited: false,
         onAbort: undefined,
       };
@@ -227,7 +230,7 @@ class RateLimitGovernor implements Governor {
     this.#queued--;
     this.#detach(waiter);
     // A probe that never went must not leave the rest waiting for its answer.
-    for (const hold of waiter.probes) hold.probeAnswered('none');
+    for (const hold of waiter.probes ?? []) hold.probeAnswered('none');
     if (waiter.holdsSlot && waiter.pool) this.#freeSlot(waiter.pool);
     waiter.reject(reason);
     this.#changed();
@@ -238,7 +241,7 @@ class RateLimitGovernor implements Governor {
     pool.held++;
     waiter.holdsSlot = true;
     // The first slot after a pool's hold is its probe: the next wait for its answer.
-    if (pool.hold.takeProbe(now)) waiter.probes.push(pool.hold);
+    if (pool.hold.takeProbe(now)) probing(waiter, pool.hold);
   }
 
   /** Sends one request: spends its scope's budget (here and in other tabs), hands out its permit. */
@@ -249,8 +252,8 @@ class RateLimitGovernor implements Governor {
     this.#burst.record(now);
     this.#inFlight++;
     this.#tabs.sent(tabScope(scope));
-    if (this.#outage.takeProbe(now)) waiter.probes.push(this.#outage);
-    if (scope.hold.takeProbe(now)) waiter.probes.push(scope.hold);
+    if (this.#outage.takeProbe(now)) probing(waiter, this.#outage);
+    if (scope.hold.takeProbe(now)) probing(waiter, scope.hold);
     this.#detach(waiter);
     if (waiter.waited) {
       this.#emit({
@@ -277,7 +280,7 @@ class RateLimitGovernor implements Governor {
         if (this.#disposed) return;
         this.#inFlight--;
         const refused = this.#learn(outcome, sentAt, token, grantedAt, waiter);
-        for (const hold of waiter.probes) {
+        for (const hold of waiter.probes ?? []) {
           hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');
         }
         if (pool && !retained) this.#freeSlot(pool);
@@ -637,6 +640,12 @@ class RateLimitGovernor implements Governor {
   #makeState(): RateLimitState {
     return governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
   }
+}
+
+/** Makes `waiter` the probe of `hold`. */
+function probing(waiter: Waiter, hold: Hold): void {
+  waiter.probes ??= [];
+  waiter.probes.push(hold);
 }
 
 /** How a scope is named in tab messages: the main scope by no name. */
