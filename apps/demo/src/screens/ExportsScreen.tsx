@@ -131,30 +131,25 @@ export function ExportsScreen() {
             )}
           </div>
           <div className="row row--fields">
-            <Field form={form} name="dataset" label="Dataset">
-              {(props) => (
-                <select {...props} {...form.register('dataset')}>
-                  <option value="">None</option>
-                  {firstDatasets.map((item) => (
-                    <option key={item.uid} value={item.uid}>
-                      {item.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
-            <Field form={form} name="project" label="or Project">
-              {(props) => (
-                <select {...props} {...form.register('project')}>
-                  <option value="">None</option>
-                  {firstProjects.map((item) => (
-                    <option key={item.uid} value={item.uid}>
-                      {item.name}
-                    </option>
-                  ))}
-                </select>
-              )}
-            </Field>
+            {(
+              [
+                ['dataset', 'Dataset', firstDatasets],
+                ['project', 'or Project', firstProjects],
+              ] as const
+            ).map(([name, label, items]) => (
+              <Field key={name} form={form} name={name} label={label}>
+                {(props) => (
+                  <select {...props} {...form.register(name)}>
+                    <option value="">None</option>
+                    {items.map((item) => (
+                      <option key={item.uid} value={item.uid}>
+                        {item.name}
+                      </option>
+                    ))}
+                  </select>
+                )}
+              </Field>
+            ))}
           </div>
           <div className="form-actions">
             <button type="submit" className="primary">
