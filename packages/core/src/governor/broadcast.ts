@@ -35,7 +35,9 @@ export type BudgetMessage =
       outage?: number;
     }
   /** A tab just opened and knows nothing yet: whoever knows the budget says it. */
-  | { type: 'hello' };
+  | { type: 'hello' }
+  /** A tab is closing: the others stop counting it (and, if alone now, stop posting). */
+  | { type: 'bye' };
 
 /** A message and the tab it came from (an id each governor draws at random). */
 export interface Received {
@@ -102,7 +104,7 @@ function readMessage(data: unknown): Received | undefined {
   if (typeof data !== 'object' || data === null) return undefined;
   const m = data as Record<string, unknown>;
   if (m.tag !== tag || typeof m.from !== 'string') return undefined;
-  if (m.type === 'hello') return { from: m.from, message: { type: 'hello' } };
+  if (m.type === 'hello' || m.type === 'bye') return { from: m.from, message: { type: m.type } };
   if (m.type !== 'update' || !isCount(m.sends)) return undefined;
   const message: BudgetMessage = { type: 'update', sends: m.sends };
   if (typeof m.scope === 'string' && m.scope.length <= 100) message.scope = m.scope;

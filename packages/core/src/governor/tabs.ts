@@ -8,6 +8,8 @@ import {
 
 /** Another tab counts as active this long after its last message (see `yielding`). */
 const peerActiveMs = 10_000;
+/** How long after its hello a tab posts without having heard anyone: the answers are on their way. */
+const helloAnswerMs = 1_000;
 
 /** What one scope has to tell the other tabs when this task ends. */
 export interface ScopeNews {
@@ -34,13 +36,16 @@ export interface TabHost {
  * Changes of one task go out in one message per scope at its end. A tab hears of another's
  * sends a moment late, so while others are active each send is followed by a yield (the
  * next waits for a fresh task, letting their messages in) and the governor keeps one request
- * of a window per other tab unspent.
+ * of a window per other tab unspent. Past the moment its hello would have been answered, a
+ * tab posts only once another has spoken: a lone tab pays no `postMessage` per send.
  */
 export class Tabs {
   readonly #channel: BudgetChannel;
   readonly #host: TabHost;
   /** The other tabs on the channel, by id: when each last spoke. */
   readonly #peers = new Map<string, number>();
+  /** Every other tab heard from and not gone (`bye`): whether anyone listens at all. */
+  readonly #known = new Set<string>();
   /** Other tabs heard from lately (as of the last {@link Tabs.countActive}). */
   activePeers = 0;
   /**
@@ -53,6 +58,9 @@ export class Tabs {
   #outbox = new Map<string | undefined, { sends: number; holds: boolean }>();
   #pending = false;
   #closed = false;
+  readonly #now: () => number;
+  /** Until then this tab posts even though nobody answered its hello yet. */
+  readonly #helloUntil: number;
 
   constructor(
     name: string | false,
@@ -61,13 +69,29 @@ export class Tabs {
     factory?: (name: string) => ChannelLike | undefined,
   ) {
     this.#host = host;
+    this.#now = now;
+    this.#helloUntil = now() + helloAnswerMs;
     this.#channel = new BudgetChannel(
       name,
       ({ from, message }: Received) => {
         if (this.#closed) return;
+        if (message.type === 'bye') {
+          this.#known.delete(from);
+          this.#peers.delete(from);
+          return;
+        }
+        const newcomer = !this.#known.has(from);
+        this.#known.add(from);
         this.#peers.set(from, now());
-        if (message.type === 'hello') host.greet();
-        else host.receive(message);
+        if (message.type === 'update') {
+          // A tab first heard of now missed what we told nobody: tell it what we know.
+          if (newcomer) host.greet();
+          host.receive(message);
+          return;
+        }
+        host.greet();
+        // Always answer a hello, so that the new tab knows someone listens.
+        this.share(undefined);
       },
       factory,
     );
@@ -76,7 +100,7 @@ export class Tabs {
 
   /** Notes one of our sends in `scope`, told at the end of the task. */
   sent(scope: string | undefined): void {
-    if (!this.#channel.open) return;
+    if (!this.#heard()) return;
     this.#entry(scope).sends++;
     this.#flushSoon();
     if (this.activePeers > 0) this.yielding = true;
@@ -84,7 +108,7 @@ export class Tabs {
 
   /** Marks `scope`'s budget (and, with `holds`, its holds) as news for the other tabs. */
   share(scope: string | undefined, holds = false): void {
-    if (!this.#channel.open) return;
+    if (!this.#heard()) return;
     const entry = this.#entry(scope);
     entry.holds ||= holds;
     this.#flushSoon();
@@ -101,7 +125,14 @@ export class Tabs {
 
   close(): void {
     this.#closed = true;
+    if (this.#known.size > 0) this.#channel.post({ type: 'bye' });
     this.#channel.close();
+  }
+
+  /** Whether another tab may hear us: one has spoken, or our hello may still be answered. */
+  #heard(): boolean {
+    if (!this.#channel.open) return false;
+    return this.#known.size > 0 || this.#now() < this.#helloUntil;
   }
 
   #entry(scope: string | undefined): { sends: number; holds: boolean } {

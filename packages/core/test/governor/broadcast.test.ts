@@ -125,3 +125,54 @@ describe('tabs sharing one budget over BroadcastChannel', () => {
     expect(governor.state.remaining).toBe(9);
   });
 });
+
+describe('a tab alone on its channel', () => {
+  /** A stand-in channel that records what is posted and can deliver another tab's message. */
+  function fakeChannel() {
+    const posted: { type: string }[] = [];
+    const channel = {
+      onmessage: null as ((event: MessageEvent) => void) | null,
+      postMessage: (message: unknown) => void posted.push(message as { type: string }),
+      close: () => {},
+    };
+    const deliver = (data: unknown) => channel.onmessage?.({ data } as MessageEvent);
+    return { channel, posted, deliver };
+  }
+
+  it('posts nothing per send while no other tab answered, then tells a newcomer every send', async () => {
+    const { channel, posted, deliver } = fakeChannel();
+    const governor = createGovernor(
+      { broadcastChannel: 'lonely', burstPerSecond: 1000 },
+      { channelFactory: () => channel },
+    );
+    governors.push(governor);
+    const { send, permit } = tracker(governor);
+    await send('first');
+    permit('first').release({
+      status: 200,
+      headers: budgetHeaders(100, 50, Date.now() + 60_000),
+    });
+    // Past the time its hello would have been answered in, nobody has spoken.
+    await new Promise((done) => setTimeout(done, 1_050));
+    const lonely = posted.length;
+    await Promise.all([send('a'), send('b'), send('c')]);
+    await new Promise((done) => setTimeout(done, 0));
+    expect(posted).toHaveLength(lonely);
+
+    deliver({ tag: 'avala-fetch/governor@2', from: 'other-tab', type: 'hello' });
+    await new Promise((done) => setTimeout(done, 0));
+    // The newcomer learns the budget; from now on sends are told.
+    expect(posted.at(-1)).toMatchObject({ type: 'update', budget: { limit: 100 } });
+    const before = posted.length;
+    await send('d');
+    await new Promise((done) => setTimeout(done, 0));
+    expect(posted.slice(before)).toEqual([expect.objectContaining({ type: 'update', sends: 1 })]);
+
+    // Once it has said goodbye, the tab is alone again.
+    deliver({ tag: 'avala-fetch/governor@2', from: 'other-tab', type: 'bye' });
+    const after = posted.length;
+    await send('e');
+    await new Promise((done) => setTimeout(done, 0));
+    expect(posted).toHaveLength(after);
+  });
+});

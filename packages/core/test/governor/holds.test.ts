@@ -313,21 +313,23 @@ describe('tabs', () => {
   });
 
   it('ends a hold heard from another tab when its cause ends there', async () => {
-    const listeners: ((event: MessageEvent) => void)[] = [];
+    type Channel = {
+      postMessage(message: unknown): void;
+      close(): void;
+      onmessage: ((event: MessageEvent) => void) | null;
+    };
+    // Like a BroadcastChannel: every other open channel of the name hears a message.
+    const channels: Channel[] = [];
     const bus = () => {
-      const channel: {
-        postMessage(message: unknown): void;
-        close(): void;
-        onmessage: ((event: MessageEvent) => void) | null;
-      } = {
+      const channel: Channel = {
         postMessage: (message) => {
-          for (const listener of listeners)
-            if (listener !== channel.onmessage) listener({ data: message } as MessageEvent);
+          for (const other of channels)
+            if (other !== channel) other.onmessage?.({ data: message } as MessageEvent);
         },
         close: () => {},
         onmessage: null,
       };
-      queueMicrotask(() => channel.onmessage && listeners.push(channel.onmessage));
+      channels.push(channel);
       return channel;
     };
     const a = createGovernor({}, { channelFactory: bus, random: () => 0 });
