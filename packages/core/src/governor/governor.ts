@@ -326,7 +326,10 @@ class RateLimitGovernor implements Governor {
     const view = parseRateLimit(headers, now);
     const cause = refusalOf(status, view, outcome.code, pool !== undefined);
     budget.answered(token, cause ? 'refused' : 'ok');
-    this.#slide(budget, { status, view, grantedAt, sentAt, now, cause });
+    // With no budget told and no window known there is nothing to slide.
+    if (view?.limit !== undefined || budget.sliding.windowMs !== undefined) {
+      this.#slide(budget, status, view, grantedAt, sentAt, now, cause);
+    }
     const spent = budget.spentUntil(this.#tabs.activePeers);
     if (view && budget.learn(view, sentAt, now)) {
       this.#tabs.share(tabScope(scope));
@@ -354,16 +357,13 @@ class RateLimitGovernor implements Governor {
    */
   #slide(
     budget: Budget,
-    answer: {
-      status: number;
-      view: RateLimitInfo | undefined;
-      grantedAt: number;
-      sentAt: number;
-      now: number;
-      cause: HoldCause | undefined;
-    },
+    status: number,
+    view: RateLimitInfo | undefined,
+    grantedAt: number,
+    sentAt: number,
+    now: number,
+    cause: HoldCause | undefined,
   ): void {
-    const { status, view, grantedAt, sentAt, now, cause } = answer;
     const { sliding } = budget;
     if (cause === 'rate_limited' && sliding.windowMs !== undefined && !view?.remaining) {
       sliding.stop();
