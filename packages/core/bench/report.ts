@@ -8,7 +8,10 @@
  * Before/after: `BENCH_CORE_SRC`/`BENCH_REACT_SRC` point at other copies of the sources (an
  * older commit's, extracted inside the packages so ky and zod resolve), `BENCH_JSON` writes
  * the figures as JSON and `BENCH_OUT` the markdown elsewhere; `BENCH_BEFORE` reads such a
- * JSON and adds a before → after table. `BENCH_ONLY=goodput,queue` runs only the named sections
+ * JSON and adds a before → after table. `BENCH_BASELINE_SRC` loads a second copy of the core
+ * (an older commit's `packages/core/src`, in a tree where ky resolves) and adds its two clients
+ * to the overhead and CPU tables, interleaved with the others: before and after in one run.
+ * `BENCH_ONLY=goodput,queue` runs only the named sections
  * (`sizes`, `overhead`, `cpu`, `goodput`, `outage`, `queue`); the others show as zero.
  */
 import { execSync } from 'node:child_process';
@@ -34,6 +37,42 @@ const reactSrc = resolve(process.env.BENCH_REACT_SRC ?? join(root, 'packages/rea
 const { createAvalaClient } = (await import(
   pathToFileURL(join(coreSrc, 'index.ts')).href
 )) as typeof import('../src/index.js');
+const baselineSrc = process.env.BENCH_BASELINE_SRC;
+/** The baseline core's factory, when `BENCH_BASELINE_SRC` names one. */
+const baselineClient = baselineSrc
+  ? (
+      (await import(
+        pathToFileURL(join(resolve(baselineSrc), 'index.ts')).href
+      )) as typeof import('../src/index.js')
+    ).createAvalaClient
+  : undefined;
+
+/**
+ * The baseline's two clients (no governor, governor) as variants calling `get`, built like
+ * the section's own; none without `BENCH_BASELINE_SRC`. Appended last, so lookups by name
+ * still find this tree's rows first.
+ */
+function baselineVariants(
+  options: Parameters<typeof createAvalaClient>[0],
+  get: (client: AvalaClient) => Promise<unknown>,
+): { variants: Variant[]; dispose(): void } {
+  if (!baselineClient) return { variants: [], dispose() {} };
+  const bare = baselineClient({ ...options, rateLimit: false });
+  const governed = baselineClient({
+    ...options,
+    rateLimit: { burstPerSecond: Number.POSITIVE_INFINITY },
+  });
+  return {
+    variants: [
+      { name: 'baseline core, `rateLimit: false`', get: () => get(bare) },
+      { name: 'baseline core with the governor', get: () => get(governed) },
+    ],
+    dispose() {
+      bare.dispose();
+      governed.dispose();
+    },
+  };
+}
 
 // --- statistics -------------------------------------------------------------------------
 
@@ -98,6 +137,9 @@ async function overhead(sandbox: Sandbox) {
     rateLimit: { burstPerSecond: Number.POSITIVE_INFINITY },
   });
   const kyClient = ky.create({ prefix: sandbox.apiUrl, headers });
+  const baseline = baselineVariants({ baseUrl: sandbox.apiUrl, apiKey: key }, (client) =>
+    client.get('/datasets/', { searchParams: { limit: 1 } }),
+  );
   const variants: Variant[] = [
     { name: 'plain fetch', get: async () => (await fetch(url, { headers })).json() },
     {
@@ -116,12 +158,14 @@ async function overhead(sandbox: Sandbox) {
       name: 'plain fetch through the proxy (in-memory budget)',
       get: async () => (await fetch(`${proxy.url}/api/v1/datasets/?limit=1`)).json(),
     },
+    ...baseline.variants,
   ];
   const rounds = quick ? 3 : 25;
   const perRound = quick ? 50 : 300;
   const samples = await interleaved(variants, { warmup: 100, rounds, perRound });
   bare.dispose();
   governed.dispose();
+  baseline.dispose();
   await proxy.close();
   const kyMedian = median(samples.get('bare ky') ?? []);
   return variants.map((variant) => {
@@ -149,6 +193,9 @@ async function cpuPerCall() {
     headers: { 'X-Avala-Api-Key': 'avk_x' },
   });
   const bare = createAvalaClient({ baseUrl: base, apiKey: 'avk_x', fetch: stub, rateLimit: false });
+  const baseline = baselineVariants({ baseUrl: base, apiKey: 'avk_x', fetch: stub }, (client) =>
+    client.get('/datasets/'),
+  );
   const governed = createAvalaClient({
     baseUrl: base,
     apiKey: 'avk_x',
@@ -159,12 +206,14 @@ async function cpuPerCall() {
     { name: 'bare ky', get: () => kyClient.get('datasets/').json() },
     { name: 'core, `rateLimit: false`', get: () => bare.get('/datasets/') },
     { name: 'core with the governor', get: () => governed.get('/datasets/') },
+    ...baseline.variants,
   ];
   const rounds = quick ? 3 : 15;
   const perRound = quick ? 200 : 2000;
   const samples = await interleaved(variants, { warmup: 500, rounds, perRound });
   bare.dispose();
   governed.dispose();
+  baseline.dispose();
   const kyMedian = median(samples.get('bare ky') ?? []);
   return variants.map((variant) => {
     const values = samples.get(variant.name) ?? [];
