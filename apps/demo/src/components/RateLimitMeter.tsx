@@ -33,7 +33,7 @@ export function RateLimitMeter() {
           </>
         ) : resetAt !== undefined ? (
           <>
-            Window resets in <Countdown until={resetAt} done="a moment" />
+            Resets in <Countdown until={resetAt} done="a moment" />
           </>
         ) : (
           ' '
