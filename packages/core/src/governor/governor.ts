@@ -3,17 +3,16 @@ import type { RateLimitState } from '../types/client.js';
 import type { RateLimitInfo } from '../types/errors.js';
 import type { RateLimitOptions } from '../types/options.js';
 import { parseRateLimit, parseServerWait } from '../utils/headers.js';
-import type { BudgetMessage } from './broadcast.js';
 import { BurstWindow } from './burst.js';
 import { Hold, type HoldCause } from './hold.js';
-import { mainScope, normalizeRateLimitOptions } from './options.js';
+import { normalizeRateLimitOptions } from './options.js';
 import { type PoolSlots, Pools, poolPath } from './pools.js';
 import type { Line, Place } from './queue.js';
 import type { Budget } from './rate-window.js';
 import { refusalOf } from './refusal.js';
 import { type ScopeState, Scopes } from './scopes.js';
 import { governorState } from './state.js';
-import { type ScopeNews, Tabs } from './tabs.js';
+import { Tabs } from './tabs.js';
 import type {
   AttemptOutcome,
   GovernedRequest,
@@ -117,11 +116,12 @@ class RateLimitGovernor implements Governor {
     this.#tabs = new Tabs(
       options.broadcastChannel,
       {
-        receive: (message) => this.#receive(message),
-        greet: () => this.#greet(),
-        news: (scope, withHolds) => this.#news(scope, withHolds),
+        scopes: this.#scopes,
+        burst: this.#burst,
+        outage: this.#outage,
+        now: this.#now,
+        heard: (longer) => this.#heard(longer),
       },
-      this.#now,
       deps.channelFactory,
     );
   }
@@ -251,7 +251,7 @@ class RateLimitGovernor implements Governor {
     const sentAt = scope.budget.sends;
     this.#burst.record(now);
     this.#inFlight++;
-    this.#tabs.sent(tabScope(scope));
+    this.#tabs.sent(scope);
     if (this.#outage.takeProbe(now)) probing(waiter, this.#outage);
     if (scope.hold.takeProbe(now)) probing(waiter, scope.hold);
     this.#detach(waiter);
@@ -332,7 +332,7 @@ class RateLimitGovernor implements Governor {
     }
     const spent = budget.spentUntil(this.#tabs.activePeers);
     if (view && budget.learn(view, sentAt, now)) {
-      this.#tabs.share(tabScope(scope));
+      this.#tabs.share(scope);
       // Waiters are checked against their caps again only when the known wait changed.
       if (budget.spentUntil(this.#tabs.activePeers) !== spent) this.#recheck = true;
     }
@@ -391,66 +391,15 @@ class RateLimitGovernor implements Governor {
     const hold = cause === 'service_unavailable' ? this.#outage : scope.hold;
     if (!hold.set(until, cause)) return;
     this.#recheck = true;
-    this.#tabs.share(cause === 'service_unavailable' ? undefined : tabScope(scope), true);
+    this.#tabs.share(cause === 'service_unavailable' ? this.#scopes.main : scope, true);
     this.#changed();
   }
 
-  /** Another tab's news: its sends first (its budget view already counts them), then holds. */
-  #receive(message: BudgetMessage): void {
-    if (this.#disposed || message.type !== 'update') return;
-    const now = this.#now();
-    if (message.sends > 0) this.#burst.record(now, message.sends);
-    const scope = this.#scopes.named(message.scope);
-    // Waiters are checked against their caps again only when a known wait may have grown.
-    let longer = false;
-    if (scope) {
-      const spent = scope.budget.spentUntil(this.#tabs.activePeers);
-      if (message.sends > 0) scope.budget.recordOtherSends(message.sends);
-      // Another tab's view needs no ageing: it counts every send it had heard of.
-      if (message.budget) scope.budget.learn(message.budget, scope.budget.sends, now);
-      if (message.blockedUntil !== undefined) {
-        longer = scope.hold.set(message.blockedUntil, 'rate_limited');
-      }
-      longer ||= scope.budget.spentUntil(this.#tabs.activePeers) !== spent;
-    }
-    if (message.outage !== undefined) {
-      longer = this.#outage.set(message.outage, 'service_unavailable') || longer;
-    }
+  /** Another tab's news is in (see `Tabs`): check the caps again if a wait grew, and go on. */
+  #heard(longer: boolean): void {
     if (longer) this.#recheck = true;
     this.#changed();
     this.#pump();
-  }
-
-  /** A tab just opened: tell it every budget we know and every hold in force. */
-  #greet(): void {
-    const now = this.#now();
-    for (const scope of this.#scopes.all()) {
-      const holding =
-        isFuture(scope.hold.until, now) ||
-        (scope === this.#scopes.main && isFuture(this.#outage.until, now));
-      if (scope.budget.confirmed || holding) this.#tabs.share(tabScope(scope), holding);
-    }
-  }
-
-  /** What the other tabs should hear about one scope at the end of this task. */
-  #news(name: string | undefined, withHolds: boolean): ScopeNews {
-    const scope = this.#scopes.named(name);
-    const news: ScopeNews = {};
-    if (!scope) return news;
-    const { limit, remaining, resetAt } = scope.budget;
-    if (
-      scope.budget.confirmed &&
-      limit !== undefined &&
-      remaining !== undefined &&
-      resetAt !== undefined
-    ) {
-      news.budget = { limit, remaining, resetAt };
-    }
-    if (!withHolds) return news;
-    const now = this.#now();
-    if (isFuture(scope.hold.until, now)) news.blockedUntil = scope.hold.until;
-    if (name === undefined && isFuture(this.#outage.until, now)) news.outage = this.#outage.until;
-    return news;
   }
 
   /** Gives a pool slot back and hands it to the first of that pool's line. */
@@ -559,7 +508,7 @@ class RateLimitGovernor implements Governor {
         at = Math.min(at, opening);
       }
       // Holds and windows that end change the state even with nobody waiting.
-      if (isFuture(scope.hold.until, now)) at = Math.min(at, scope.hold.until ?? at);
+      if (scope.hold.activeAt(now)) at = Math.min(at, scope.hold.until ?? at);
       const { resetAt } = scope.budget;
       if (scope.budget.confirmed && resetAt !== undefined && resetAt + this.#marginMs > now) {
         at = Math.min(at, resetAt + this.#marginMs);
@@ -567,7 +516,7 @@ class RateLimitGovernor implements Governor {
       const slides = scope.budget.sliding.nextAt;
       if (slides !== undefined && slides > now) at = Math.min(at, slides);
     }
-    if (isFuture(this.#outage.until, now)) at = Math.min(at, this.#outage.until ?? at);
+    if (this.#outage.activeAt(now)) at = Math.min(at, this.#outage.until ?? at);
     // A fresh task ends the yield whatever else the line waits for (see `Tabs.yielding`).
     if (waiting && this.#tabs.yielding) at = now;
     // A pool refused by the server opens again by itself (or its probe's patience ends).
@@ -646,15 +595,6 @@ class RateLimitGovernor implements Governor {
 function probing(waiter: Waiter, hold: Hold): void {
   waiter.probes ??= [];
   waiter.probes.push(hold);
-}
-
-/** How a scope is named in tab messages: the main scope by no name. */
-function tabScope(scope: ScopeState<unknown>): string | undefined {
-  return scope.name === mainScope ? undefined : scope.name;
-}
-
-function isFuture(at: number | undefined, now: number): boolean {
-  return at !== undefined && at > now;
 }
 
 function disposedError(): DOMException {

@@ -50,6 +50,11 @@ export class Hold {
     return now;
   }
 
+  /** Whether the hold is in force at `now` (its end is still to come). */
+  activeAt(now: number): boolean {
+    return this.until !== undefined && this.until > now;
+  }
+
   /** Whether the hold's state changes at `now` (it has just passed). */
   expired(now: number): boolean {
     return this.until !== undefined && this.until <= now;
