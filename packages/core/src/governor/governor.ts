@@ -249,7 +249,7 @@ class RateLimitGovernor implements Governor {
     const { scope } = waiter;
     const token = scope.budget.recordSend();
     const sentAt = scope.budget.sends;
-    this.#burst.record(now);
+    const burstTicket = this.#burst.record(now);
     this.#inFlight++;
     this.#tabs.sent(scope);
     if (this.#outage.takeProbe(now)) probing(waiter, this.#outage);
@@ -265,10 +265,16 @@ class RateLimitGovernor implements Governor {
       });
     }
     this.#changed();
-    waiter.resolve(this.#permit(waiter, sentAt, token, now));
+    waiter.resolve(this.#permit(waiter, sentAt, token, burstTicket, now));
   }
 
-  #permit(waiter: Waiter, sentAt: number, token: number, grantedAt: number): Permit {
+  #permit(
+    waiter: Waiter,
+    sentAt: number,
+    token: number,
+    burstTicket: number,
+    grantedAt: number,
+  ): Permit {
     const { pool } = waiter;
     let released = false;
     let retained = false;
@@ -279,6 +285,8 @@ class RateLimitGovernor implements Governor {
         released = true;
         if (this.#disposed) return;
         this.#inFlight--;
+        // Answered (or given up on) now: it reached the server, if at all, before this.
+        this.#burst.answered(burstTicket, this.#now());
         const refused = this.#learn(outcome, sentAt, token, grantedAt, waiter);
         for (const hold of waiter.probes ?? []) {
           hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');

@@ -163,6 +163,27 @@ describe('burst', () => {
     await vi.advanceTimersByTimeAsync(1_000 + burstMargin);
     expect(made.granted).toHaveLength(8);
   });
+
+  it('keeps a send in the burst window until a second after its answer when it is answered late', async () => {
+    const made = make({ burstPerSecond: 3 });
+    await learnBudget(made, 1000, 999, T0 + 60_000);
+    await vi.advanceTimersByTimeAsync(2_000);
+    const start = Date.now();
+    for (let i = 1; i <= 4; i++) made.send(`r${i}`);
+    await settle();
+    expect(made.granted).toEqual(['prime', 'r1', 'r2', 'r3']);
+
+    // The server counts arrivals, and a request slow on its way may arrive just before its
+    // answer: 500 ms after the grant, so its second there ends 1 500 ms after the grant.
+    await vi.advanceTimersByTimeAsync(500);
+    for (const id of ['r1', 'r2', 'r3']) made.permit(id).release(ok(1000, 990, T0 + 60_000));
+    await vi.advanceTimersByTimeAsync(start + 1_000 + burstMargin - Date.now());
+    expect(made.granted).not.toContain('r4');
+    await vi.advanceTimersByTimeAsync(start + 1_500 - 1 - Date.now());
+    expect(made.granted).not.toContain('r4');
+    await vi.advanceTimersByTimeAsync(1);
+    expect(made.granted).toContain('r4');
+  });
 });
 
 describe('server-requested waits', () => {
