@@ -1,4 +1,10 @@
-import ky, { type Hooks, type KyInstance, type NormalizedOptions, type StandardSchemaV1 } from 'ky';
+import ky, {
+  type Hooks,
+  type KyInstance,
+  type NormalizedOptions,
+  type Options,
+  type StandardSchemaV1,
+} from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { createGovernor } from '../governor/governor.js';
 import { refusalOf } from '../governor/refusal.js';
@@ -156,7 +162,10 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     call.requestUrl = request.url;
     if (options.apiKey) {
       try {
-        const key = await options.apiKey();
+        // A string key is set without an `await` (a microtask per attempt); a function's
+        // promise is awaited.
+        const given = options.apiKey();
+        const key = typeof given === 'object' ? await given : given;
         if (key) request.headers.set(API_KEY_HEADER, key);
       } catch (error) {
         call.keyError = error;
@@ -198,13 +207,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
       }
       if (attempt === call.attempts) {
         call.status = response.status;
-        const cause = refusalOf(
-          response.status,
-          parseRateLimit(response.headers),
-          outcome.code,
-          permit?.pool !== undefined,
-        );
-        call.refusal = cause && { cause, pool: permit?.pool };
+        call.refusal = refusalFrom(response, outcome.code, permit?.pool);
       }
       // A job's slot outlives its POST: keep it before the release would free it.
       if (response.ok && call.keepSlot && permit && !call.endSlot)
@@ -260,20 +263,53 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     ],
   };
 
-  // Client-wide headers over the default `accept`; ky merges each call's headers over these
-  // case-insensitively (a plain object spread would send `accept` and `Accept` both).
+  // Client-wide headers over the default `accept`, as a plain object with lower-case names:
+  // ky merges that per call for less than a `Headers` (two copies a call), and a call's own
+  // headers, passed as `Headers`, still replace these whatever their case.
   const headers = new Headers({ accept: 'application/json' });
   for (const [name, value] of Object.entries(options.headers)) headers.set(name, value);
 
+  // Everything the same for every call is given once here; ky still merges it into each
+  // call's options, so a call passes only what is its own (`kyOptionsOf`).
   const api: KyInstance = ky.create({
-    headers,
+    headers: Object.fromEntries(headers),
     hooks,
     // Never follow a redirect: a 3xx to another origin would carry the key there (custom
     // headers survive cross-origin redirects). Node returns the 3xx, browsers an
     // `opaqueredirect`; both become an `unexpected_status` error.
     redirect: 'manual',
     throwHttpErrors: true,
+    timeout: options.timeoutMs,
   });
+
+  /**
+   * ky's options for one call: only what is the call's own. Each key costs a copy of the
+   * options object in ky's per-call merge, so what is absent or the client's is left out.
+   */
+  const kyOptionsOf = (input: CallInput, call: CallState): Options => {
+    const kyOptions: Options = {
+      method: call.method,
+      retry: kyRetryOptions(call, retryEnv),
+      context: { [CALL]: call },
+      // Kept so an `invalid_response` can show what arrived; `''` (204, empty 200) is
+      // `undefined` rather than a parse error.
+      parseJson: (text: string) => {
+        call.bodyText = text;
+        return text === '' ? undefined : JSON.parse(text);
+      },
+      fetch: (request, init) => attemptFetch(call, request, init),
+    };
+    const { json, headers: own } = input.options;
+    if (json !== undefined) kyOptions.json = json;
+    const searchParams = mergeSearchParams(input.options.searchParams, input.searchParams);
+    if (searchParams !== undefined) kyOptions.searchParams = searchParams;
+    // Only when given (ky reads `headers: undefined` as "no headers" and would drop the
+    // client's), and as `Headers` so they replace the client's case-insensitively.
+    if (own !== undefined) kyOptions.headers = new Headers(own);
+    if (call.signal !== undefined) kyOptions.signal = call.signal;
+    if (call.timeoutMs !== options.timeoutMs) kyOptions.timeout = call.timeoutMs;
+    return kyOptions;
+  };
 
   // A refused path (UnsafeUrlError) rejects the call rather than throwing from `client.get`.
   // The first attempt waits for its permit before ky is called, and with no async frame: a
@@ -318,25 +354,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   /** Runs the call in ky (its first attempt already admitted) and parses the body. */
   const run = async (input: CallInput, call: CallState): Promise<unknown> => {
     try {
-      const responsePromise = api(call.url, {
-        method: call.method,
-        json: input.options.json,
-        searchParams: mergeSearchParams(input.options.searchParams, input.searchParams),
-        // Only when given: ky's merge reads an explicit `headers: undefined` as "no headers"
-        // and drops the client-wide ones (an `Authorization` for a gateway, a custom `Accept`).
-        ...(input.options.headers !== undefined && { headers: input.options.headers }),
-        signal: call.signal,
-        timeout: call.timeoutMs,
-        retry: kyRetryOptions(call, retryEnv),
-        context: { [CALL]: call },
-        // Kept so an `invalid_response` can show what arrived; `''` (204, empty 200) is
-        // `undefined` rather than a parse error.
-        parseJson: (text: string) => {
-          call.bodyText = text;
-          return text === '' ? undefined : JSON.parse(text);
-        },
-        fetch: (request, init) => attemptFetch(call, request, init),
-      });
+      const responsePromise = api(call.url, kyOptionsOf(input, call));
       const response = await responsePromise;
       if (response.status === 204 || response.status === 205) {
         await response.body?.cancel();
@@ -441,6 +459,18 @@ function resolved(
   };
   if (typeof input === 'string') lastResolved.set(options, entry);
   return entry;
+}
+
+/** What a 429 or 503 refused (its budget headers read only then), for the call's hold. */
+function refusalFrom(
+  response: Response,
+  code: string | undefined,
+  pool: string | undefined,
+): CallState['refusal'] {
+  if (response.status !== 429 && response.status !== 503) return undefined;
+  const view = parseRateLimit(response.headers);
+  const cause = refusalOf(response.status, view, code, pool !== undefined);
+  return cause && { cause, pool };
 }
 
 /** The `code` of a refusal's JSON body, read from a copy (ky still reads the original). */

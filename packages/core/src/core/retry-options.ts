@@ -6,9 +6,12 @@ import type { RetryBudget } from '../retry/retry-budget.js';
 import type { AvalaEvent } from '../types/events.js';
 import { type CallState, releasePermit } from './call.js';
 
-// Every method is listed: ky only consults `shouldRetry` for listed methods (docs/ky-notes.md), and
-// `shouldRetry` applies the rule of docs/retry-rule.md, which lets POST/PATCH retry on 429/503 only.
+// ky only consults `shouldRetry` for listed methods (docs/ky-notes.md), and `shouldRetry` applies
+// the rule of docs/retry-rule.md, which lets POST/PATCH retry on 429/503 only. ky's default list
+// has every method we retry but those two; it is given only then, since ky copies the list (and
+// lower-cases it) twice a call.
 const RETRY_METHODS = ['get', 'head', 'options', 'trace', 'put', 'delete', 'post', 'patch'];
+const KY_LISTS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 // One object for every call that ky must not retry (the hooks' calls, `retry: false`).
 const NO_RETRY: RetryOptions = Object.freeze({ limit: 0 });
@@ -36,9 +39,8 @@ export interface RetryEnvironment {
 export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOptions {
   const policy = call.policy;
   if (policy === false || policy.limit === 0) return NO_RETRY;
-  return {
+  const retry: RetryOptions = {
     limit: policy.limit,
-    methods: RETRY_METHODS,
     // ky calls this right after `shouldRetry` returned `true`; no jitter or cap on top.
     delay: () => call.plannedDelayMs ?? 0,
     shouldRetry: ({ error: raw, retryCount }) => {
@@ -68,4 +70,6 @@ export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOpt
       return true;
     },
   };
+  if (!KY_LISTS.has(call.method)) retry.methods = RETRY_METHODS;
+  return retry;
 }
