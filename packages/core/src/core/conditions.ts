@@ -66,7 +66,9 @@ export class ConditionTracker {
    * before the attempt numbered `attempt` (from {@link sent}) was sent — for a concurrency
    * limit, only when that attempt was in the same `pool`.
    */
-  succeeded(attempt: number, pool?: string): AvalaEvent[] {
+  succeeded(attempt: number, pool?: string): readonly AvalaEvent[] {
+    // Every success asks; almost always nothing is raised, and then nothing is allocated.
+    if (this.#active.size === 0) return NONE;
     const events: AvalaEvent[] = [];
     for (const [from, raised] of this.#active) {
       if (attempt <= raised.raisedAt) continue;
@@ -79,6 +81,8 @@ export class ConditionTracker {
     return events;
   }
 }
+
+const NONE: readonly AvalaEvent[] = Object.freeze([]);
 
 function conditionOf(error: AvalaError): Condition | undefined {
   if (error.kind === 'rate_limited') return 'rate_limited';

@@ -16,7 +16,9 @@ export function createEventHub(onEvent?: AvalaEventListener): EventHub {
   return {
     emit(event) {
       if (onEvent) deliver(onEvent, event);
-      for (const listener of [...listeners]) deliver(listener, event);
+      // A copy, so a listener may unsubscribe while hearing; none when nobody listens (the
+      // governor's state changes are emitted on every send).
+      if (listeners.size > 0) for (const listener of [...listeners]) deliver(listener, event);
     },
     subscribe(listener) {
       listeners.add(listener);
