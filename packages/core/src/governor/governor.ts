@@ -100,6 +100,8 @@ class RateLimitGovernor implements Governor {
   #snapshot: RateLimitState | undefined;
   #notifying = false;
   #disposed = false;
+  #pumping = false;
+  #pumpAgain = false;
 
   constructor(options: RateLimitOptions, deps: GovernorDeps) {
     this.#now = deps.now ?? Date.now;
@@ -120,7 +122,7 @@ class RateLimitGovernor implements Governor {
         burst: this.#burst,
         outage: this.#outage,
         now: this.#now,
-        heard: (longer) => this.#heard(longer),
+        heard: (longer, opening) => this.#heard(longer, opening),
       },
       deps.channelFactory,
     );
@@ -403,11 +405,11 @@ class RateLimitGovernor implements Governor {
     this.#changed();
   }
 
-  /** Another tab's news is in (see `Tabs`): check the caps again if a wait grew, and go on. */
-  #heard(longer: boolean): void {
+  /** Another governor's news is in (see `TabHost.heard`): check the caps again if a wait grew. */
+  #heard(longer: boolean, opening: boolean): void {
     if (longer) this.#recheck = true;
     this.#changed();
-    this.#pump();
+    if (longer || opening) this.#pump();
   }
 
   /** Gives a pool slot back and hands it to the first of that pool's line. */
@@ -430,6 +432,24 @@ class RateLimitGovernor implements Governor {
   /** Lets go every waiter the budgets allow now, oldest first, then sets the timer. */
   #pump(): void {
     if (this.#disposed) return;
+    // A sibling governor hearing our send may send and tell us back within this pump: the
+    // loop below sees that anyway, so only the timer needs setting again afterwards.
+    if (this.#pumping) {
+      this.#pumpAgain = true;
+      return;
+    }
+    this.#pumping = true;
+    try {
+      do {
+        this.#pumpAgain = false;
+        this.#pumpOnce();
+      } while (this.#pumpAgain && !this.#disposed);
+    } finally {
+      this.#pumping = false;
+    }
+  }
+
+  #pumpOnce(): void {
     const now = this.#now();
     for (const pool of this.#pools.all()) this.#fillSlots(pool, now);
     if (this.#recheck) this.#failTooLong(now);

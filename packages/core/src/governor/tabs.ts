@@ -1,19 +1,9 @@
-import {
-  BudgetChannel,
-  type BudgetMessage,
-  type ChannelLike,
-  type Received,
-  type SharedBudget,
-} from './broadcast.js';
+import type { BudgetMessage, ChannelLike, SharedBudget } from './broadcast.js';
 import type { BurstWindow } from './burst.js';
 import type { Hold } from './hold.js';
 import { mainScope } from './options.js';
+import { PageChannel, type PageMember } from './page-channel.js';
 import type { ScopeState, Scopes } from './scopes.js';
-
-/** Another tab counts as active this long after its last message (see `yielding`). */
-const peerActiveMs = 10_000;
-/** How long after its hello a tab posts without having heard anyone: the answers are on their way. */
-const helloAnswerMs = 1_000;
 
 /**
  * What tab sharing reads and changes in its governor: the budgets, holds and burst the key's
@@ -25,30 +15,34 @@ export interface TabHost {
   /** The outage hold of every request (told with the main scope). */
   readonly outage: Hold;
   readonly now: () => number;
-  /** Another tab's news was taken in; `longer` when a known wait may have grown. */
-  heard(longer: boolean): void;
+  /**
+   * Another governor's news was taken in: `longer` when a known wait may have grown, `opening`
+   * when it told a budget, which may let a waiter go (sends alone only ever close the way).
+   */
+  heard(longer: boolean, opening: boolean): void;
 }
+
+/** News of one scope: sends, and what the sender knows of its budget and holds. */
+type Update = Extract<BudgetMessage, { type: 'update' }>;
 
 /** Per scope (`undefined`: main), what one task changed: sends, and whether holds did. */
 type Outbox = Map<string | undefined, { sends: number; holds: boolean }>;
 
 /**
  * Tab sharing: the budget belongs to the key, not to the tab, so the governors of one origin
- * tell each other over a `BroadcastChannel` what they send, learn and are asked to wait.
- * Changes of one task go out in one message per scope at its end. A tab hears of another's
- * sends a moment late, so while others are active each send is followed by a yield (the
- * next waits for a fresh task, letting their messages in) and the governor keeps one request
- * of a window per other tab unspent. Past the moment its hello would have been answered, a
- * tab posts only once another has spoken: a lone tab pays no `postMessage` per send.
+ * tell each other what they send, learn and are asked to wait. Governors of one page hear each
+ * other at once through their {@link PageChannel}; other tabs hear over its `BroadcastChannel`,
+ * the changes of one task in one message per scope at its end. A tab hears of another's sends
+ * a moment late, so while other tabs are active each send is followed by a yield (the next
+ * waits for a fresh task, letting their messages in) and the governor keeps one request of a
+ * window per other tab unspent; a sibling in the same page needs neither. Past the moment the
+ * page's hello would have been answered, it posts only once another tab has spoken: a lone tab
+ * pays no `postMessage` per send.
  */
-export class Tabs {
-  readonly #channel: BudgetChannel;
+export class Tabs implements PageMember {
+  readonly #page: PageChannel<Tabs> | undefined;
   readonly #host: TabHost;
-  /** The other tabs on the channel, by id: when each last spoke. */
-  readonly #peers = new Map<string, number>();
-  /** Every other tab heard from and not gone (`bye`): whether anyone listens at all. */
-  readonly #known = new Set<string>();
-  /** Other tabs heard from lately (as of the last {@link Tabs.countActive}). */
+  /** Other tabs heard from lately (as of the last {@link Tabs.countActive}); siblings not counted. */
   activePeers = 0;
   /**
    * Set after a send while another tab is active: the next send waits for a fresh task, so
@@ -59,81 +53,102 @@ export class Tabs {
   #outbox: Outbox = new Map();
   #pending = false;
   #closed = false;
-  /** Until then this tab posts even though nobody answered its hello yet. */
-  readonly #helloUntil: number;
 
+  /**
+   * Joins the page's channel `name` (none with `false`) and takes in what the page's other
+   * governors know, so that a client made during a hold or on a spent budget knows it at once.
+   */
   constructor(
     name: string | false,
     host: TabHost,
     factory?: (name: string) => ChannelLike | undefined,
   ) {
     this.#host = host;
-    this.#helloUntil = host.now() + helloAnswerMs;
-    this.#channel = new BudgetChannel(name, (received) => this.#hear(received), factory);
-    this.#channel.post({ type: 'hello' });
+    if (name === false) return;
+    this.#page = PageChannel.join(name, factory, this, host.now);
+    for (const sibling of this.#page.members) {
+      if (sibling === this) continue;
+      sibling.#greet((scope, holding) => {
+        this.#take({ type: 'update', sends: 0, ...named(scope), ...sibling.#news(scope, holding) });
+      });
+    }
   }
 
-  /** Notes one of our sends in `scope`, told at the end of the task. */
+  /** Notes one of our sends in `scope`: the page's other governors count it now, other tabs at the end of the task. */
   sent(scope: ScopeState<unknown>): void {
+    const page = this.#page;
+    if (!page) return;
+    if (page.members.size > 1) this.#tellSiblings({ type: 'update', sends: 1, ...named(scope) });
     if (!this.#heard()) return;
     this.#entry(tabScope(scope)).sends++;
     this.#flushSoon();
     if (this.activePeers > 0) this.yielding = true;
   }
 
-  /** Marks `scope`'s budget (and, with `holds`, its holds) as news for the other tabs. */
+  /** Tells `scope`'s budget (and, with `holds`, its holds) to the page's other governors now, and to other tabs. */
   share(scope: ScopeState<unknown>, holds = false): void {
-    this.#mark(tabScope(scope), holds);
+    const name = tabScope(scope);
+    if ((this.#page?.members.size ?? 0) > 1) {
+      this.#tellSiblings({
+        type: 'update',
+        sends: 0,
+        ...named(scope),
+        ...this.#news(scope, holds),
+      });
+    }
+    this.#mark(name, holds);
   }
 
   /** Forgets tabs silent for a while and returns how many others are active at `now`. */
   countActive(now: number): number {
-    for (const [id, seen] of this.#peers) {
-      if (now - seen >= peerActiveMs) this.#peers.delete(id);
-    }
-    this.activePeers = this.#peers.size;
+    this.activePeers = this.#page?.countActive(now) ?? 0;
     return this.activePeers;
   }
 
   close(): void {
     this.#closed = true;
-    if (this.#known.size > 0) this.#channel.post({ type: 'bye' });
-    this.#channel.close();
+    this.#page?.leave(this);
   }
 
-  #hear({ from, message }: Received): void {
-    if (this.#closed) return;
-    if (message.type === 'bye') {
-      this.#known.delete(from);
-      this.#peers.delete(from);
-      return;
-    }
-    const newcomer = !this.#known.has(from);
-    this.#known.add(from);
-    this.#peers.set(from, this.#host.now());
+  /** Another tab's message (see {@link PageMember}). */
+  hearTab(message: BudgetMessage, newcomer: boolean): void {
+    if (this.#closed || message.type === 'bye') return;
     if (message.type === 'update') {
       // A tab first heard of now missed what we told nobody: tell it what we know.
-      if (newcomer) this.#greet();
+      if (newcomer) this.#greet((scope, holding) => this.#mark(tabScope(scope), holding));
       this.#receive(message);
       return;
     }
-    this.#greet();
+    this.#greet((scope, holding) => this.#mark(tabScope(scope), holding));
     // Always answer a hello, so that the new tab knows someone listens.
     this.#mark(undefined, false);
   }
 
-  /** Another tab's news: its sends first (its budget view already counts them), then holds. */
-  #receive(message: Extract<BudgetMessage, { type: 'update' }>): void {
+  #tellSiblings(message: Update): void {
+    for (const sibling of this.#page?.members ?? []) {
+      if (sibling !== this && !sibling.#closed) sibling.#receive(message);
+    }
+  }
+
+  /** Another governor's news, taken in and acted on. */
+  #receive(message: Update): void {
+    this.#host.heard(this.#take(message), message.budget !== undefined);
+  }
+
+  /**
+   * Takes in another governor's news: its sends first (its budget view already counts them),
+   * then holds. Returns whether a known wait may have grown (waiters' caps are checked again).
+   */
+  #take(message: Update): boolean {
     const { scopes, burst, outage } = this.#host;
     const now = this.#host.now();
     if (message.sends > 0) burst.record(now, message.sends);
     const scope = scopes.named(message.scope);
-    // Waiters are checked against their caps again only when a known wait may have grown.
     let longer = false;
     if (scope) {
       const spent = scope.budget.spentUntil(this.activePeers);
       if (message.sends > 0) scope.budget.recordOtherSends(message.sends);
-      // Another tab's view needs no ageing: it counts every send it had heard of.
+      // Another governor's view needs no ageing: it counts every send it had heard of.
       if (message.budget) scope.budget.learn(message.budget, scope.budget.sends, now);
       if (message.blockedUntil !== undefined) {
         longer = scope.hold.set(message.blockedUntil, 'rate_limited');
@@ -143,40 +158,39 @@ export class Tabs {
     if (message.outage !== undefined) {
       longer = outage.set(message.outage, 'service_unavailable') || longer;
     }
-    this.#host.heard(longer);
+    return longer;
   }
 
-  /** A tab just opened: tell it every budget we know and every hold in force. */
-  #greet(): void {
+  /** For a governor that just opened: `tell` every scope whose budget we know or that holds. */
+  #greet(tell: (scope: ScopeState<unknown>, holding: boolean) => void): void {
     const { scopes, outage } = this.#host;
     const now = this.#host.now();
     for (const scope of scopes.all()) {
       const holding = scope.hold.activeAt(now) || (scope === scopes.main && outage.activeAt(now));
-      if (scope.budget.confirmed || holding) this.share(scope, holding);
+      if (scope.budget.confirmed || holding) tell(scope, holding);
     }
   }
 
-  /** What the other tabs should hear about one scope at the end of this task. */
-  #news(name: string | undefined, withHolds: boolean): ScopeNews {
-    const scope = this.#host.scopes.named(name);
+  /** What others should hear about `scope` (by name as messages give it); `withHolds` adds its holds. */
+  #news(scope: ScopeState<unknown> | string | undefined, withHolds: boolean): ScopeNews {
+    const { scopes, outage } = this.#host;
+    const state = typeof scope === 'object' ? scope : scopes.named(scope);
     const news: ScopeNews = {};
-    if (!scope) return news;
-    const { limit, remaining, resetAt, confirmed } = scope.budget;
+    if (!state) return news;
+    const { limit, remaining, resetAt, confirmed } = state.budget;
     if (confirmed && limit !== undefined && remaining !== undefined && resetAt !== undefined) {
       news.budget = { limit, remaining, resetAt };
     }
     if (!withHolds) return news;
     const now = this.#host.now();
-    if (scope.hold.activeAt(now)) news.blockedUntil = scope.hold.until;
-    const { outage } = this.#host;
-    if (name === undefined && outage.activeAt(now)) news.outage = outage.until;
+    if (state.hold.activeAt(now)) news.blockedUntil = state.hold.until;
+    if (state === scopes.main && outage.activeAt(now)) news.outage = outage.until;
     return news;
   }
 
-  /** Whether another tab may hear us: one has spoken, or our hello may still be answered. */
+  /** Whether another tab may hear us (see `PageChannel.heard`). */
   #heard(): boolean {
-    if (!this.#channel.open) return false;
-    return this.#known.size > 0 || this.#host.now() < this.#helloUntil;
+    return this.#page?.heard(this.#host.now()) ?? false;
   }
 
   #mark(scope: string | undefined, holds: boolean): void {
@@ -196,7 +210,7 @@ export class Tabs {
   }
 
   #flushSoon(): void {
-    if (this.#pending || !this.#channel.open) return;
+    if (this.#pending) return;
     this.#pending = true;
     queueMicrotask(() => {
       const outbox = this.#outbox;
@@ -206,7 +220,7 @@ export class Tabs {
       for (const [scope, { sends, holds }] of outbox) {
         const message: BudgetMessage = { type: 'update', sends, ...this.#news(scope, holds) };
         if (scope !== undefined) message.scope = scope;
-        this.#channel.post(message);
+        this.#page?.post(message);
       }
     });
   }
@@ -224,4 +238,9 @@ interface ScopeNews {
 /** How a scope is named in tab messages: the main scope by no name. */
 function tabScope(scope: ScopeState<unknown>): string | undefined {
   return scope.name === mainScope ? undefined : scope.name;
+}
+
+/** The `scope` field of an update about `scope` (absent for the main one). */
+function named(scope: ScopeState<unknown>): { scope?: string } {
+  return scope.name === mainScope ? {} : { scope: scope.name };
 }

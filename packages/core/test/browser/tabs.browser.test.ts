@@ -1,8 +1,10 @@
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import { clientFor, resetSandbox, sandbox, sandboxLog } from './helpers.js';
 
-// Two clients in one page on one BroadcastChannel name stand for two tabs of an app:
-// the budget belongs to the key, so what one learns or spends the other must know.
+// Two clients in one page on one BroadcastChannel name (an app and a widget of it): the
+// budget belongs to the key, so what one learns or spends the other must know. One page's
+// governors share one end of the channel and hear each other at once (governor/page-channel.ts);
+// tabs of other pages hear them over it (test/governor/broadcast.test.ts).
 
 const tight = inject('tightSandbox');
 

@@ -16,9 +16,16 @@ function channelName(): string {
   return `avala-fetch-test-${Math.random().toString(36).slice(2)}`;
 }
 
-/** A governor standing for one browser tab on `channel`. */
+/**
+ * A governor standing for one browser tab on `channel`. Governors of one page (here: one
+ * process) with the same channel factory share one endpoint and hear each other at once; a
+ * factory of its own makes this one another page, which hears the others over the channel.
+ */
 function tab(channel: string) {
-  const governor = createGovernor({ broadcastChannel: channel });
+  const governor = createGovernor(
+    { broadcastChannel: channel },
+    { channelFactory: (name) => new BroadcastChannel(name) },
+  );
   governors.push(governor);
   return { governor, ...tracker(governor) };
 }

@@ -1,0 +1,111 @@
+import { BudgetChannel, type BudgetMessage, type ChannelLike, type Received } from './broadcast.js';
+
+/** Another tab counts as active this long after its last message. */
+const peerActiveMs = 10_000;
+/** How long after its hello a page posts without having heard anyone: the answers are on their way. */
+const helloAnswerMs = 1_000;
+
+type ChannelFactory = (name: string) => ChannelLike | undefined;
+
+/** What a page's channel needs of each governor's tab link on it. */
+export interface PageMember {
+  /** Another tab's message; `newcomer` when that tab was first heard of just now. */
+  hearTab(message: BudgetMessage, newcomer: boolean): void;
+}
+
+/** Every page channel open in this realm, by channel factory (`undefined`: the default) and name. */
+const pages = new Map<ChannelFactory | undefined, Map<string, PageChannel<PageMember>>>();
+
+/**
+ * One page's end of a channel: the governors of one page (one JavaScript realm) that share a
+ * channel name share one `BroadcastChannel`, one id and what is known of the other tabs. They
+ * hear each other's news at once, through {@link PageChannel.members}, never over the channel:
+ * two clients of one page neither structured-clone a message per send for each other nor wait
+ * a task for one, and the other tabs count the page once.
+ */
+export class PageChannel<M extends PageMember> {
+  readonly #channel: BudgetChannel;
+  readonly #key: [ChannelFactory | undefined, string];
+  /** The governors of this page on the channel, oldest first. */
+  readonly members = new Set<M>();
+  /** The other tabs, by id: when each last spoke. */
+  readonly #peers = new Map<string, number>();
+  /** Every other tab heard from and not gone (`bye`): whether anyone listens at all. */
+  readonly #known = new Set<string>();
+  /** Until then the page posts even though nobody answered its hello yet. */
+  readonly #helloUntil: number;
+  readonly #now: () => number;
+
+  /**
+   * The page's channel called `name` (opened with `factory`, default a `BroadcastChannel`),
+   * with `member` in it; the first member opens it and says hello, and its clock times the page.
+   */
+  static join<M extends PageMember>(
+    name: string,
+    factory: ChannelFactory | undefined,
+    member: M,
+    now: () => number,
+  ): PageChannel<M> {
+    let byName = pages.get(factory);
+    if (!byName) {
+      byName = new Map();
+      pages.set(factory, byName);
+    }
+    let page = byName.get(name) as PageChannel<M> | undefined;
+    if (!page) {
+      page = new PageChannel<M>(name, factory, now);
+      byName.set(name, page as PageChannel<PageMember>);
+    }
+    page.members.add(member);
+    return page;
+  }
+
+  private constructor(name: string, factory: ChannelFactory | undefined, now: () => number) {
+    this.#key = [factory, name];
+    this.#now = now;
+    this.#helloUntil = now() + helloAnswerMs;
+    this.#channel = new BudgetChannel(name, (received) => this.#hear(received), factory);
+    this.#channel.post({ type: 'hello' });
+  }
+
+  /** Whether another tab may hear us: one has spoken, or our hello may still be answered. */
+  heard(now: number): boolean {
+    return this.#channel.open && (this.#known.size > 0 || now < this.#helloUntil);
+  }
+
+  /** Forgets tabs silent for a while and returns how many others are active at `now`. */
+  countActive(now: number): number {
+    for (const [id, seen] of this.#peers) {
+      if (now - seen >= peerActiveMs) this.#peers.delete(id);
+    }
+    return this.#peers.size;
+  }
+
+  /** Tells the other tabs (no-op without a channel). */
+  post(message: BudgetMessage): void {
+    this.#channel.post(message);
+  }
+
+  /** Takes `member` out; the last one to leave says goodbye and closes the channel. */
+  leave(member: M): void {
+    if (!this.members.delete(member) || this.members.size > 0) return;
+    const [factory, name] = this.#key;
+    const byName = pages.get(factory);
+    byName?.delete(name);
+    if (byName?.size === 0) pages.delete(factory);
+    if (this.#known.size > 0) this.#channel.post({ type: 'bye' });
+    this.#channel.close();
+  }
+
+  #hear({ from, message }: Received): void {
+    if (message.type === 'bye') {
+      this.#known.delete(from);
+      this.#peers.delete(from);
+      return;
+    }
+    const newcomer = !this.#known.has(from);
+    this.#known.add(from);
+    this.#peers.set(from, this.#now());
+    for (const member of this.members) member.hearTab(message, newcomer);
+  }
+}
