@@ -71,7 +71,7 @@ export interface Engine {
 
 /** Builds the {@link Engine} for normalised client options. */
 export function createEngine(options: NormalizedClientOptions): Engine {
-  const events = createEventHub(options.onEvent);
+  const events = createEventHub(options.onEvent, (listening) => forwardState(listening));
   const conditions = new ConditionTracker();
   let governor: Governor | undefined =
     options.rateLimit === false
@@ -88,8 +88,18 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     options.rateLimit === false ? [] : options.rateLimit.pools.map((p) => [p.name, p.size]),
   );
   // Forwarded so `client.subscribe` (and `useRateLimit`) hear budget changes that no request
-  // causes, such as a window reset.
-  governor?.subscribe((state) => events.emit({ type: 'rate_limit', state }));
+  // causes, such as a window reset; only while someone listens, since the governor builds a
+  // frozen state for each change it tells a subscriber of (several a call).
+  let unforward: (() => void) | undefined;
+  const forwardState = (listening: boolean) => {
+    if (listening && !unforward && governor) {
+      unforward = governor.subscribe((state) => events.emit({ type: 'rate_limit', state }));
+    } else if (!listening && unforward) {
+      unforward();
+      unforward = undefined;
+    }
+  };
+  forwardState(events.active);
   let inFlight = 0;
   let ungoverned: RateLimitState = { queued: 0, inFlight: 0 };
 

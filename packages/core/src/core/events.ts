@@ -10,8 +10,15 @@ export interface EventHub {
   readonly active: boolean;
 }
 
-/** Makes the client's {@link EventHub}; `onEvent` is the first, permanent listener. */
-export function createEventHub(onEvent?: AvalaEventListener): EventHub {
+/**
+ * Makes the client's {@link EventHub}; `onEvent` is the first, permanent listener.
+ * `onListening` hears when `active` turns on or off through `subscribe`, so a source whose
+ * events cost something to build (the governor's state) is tapped only while someone listens.
+ */
+export function createEventHub(
+  onEvent?: AvalaEventListener,
+  onListening?: (listening: boolean) => void,
+): EventHub {
   const listeners = new Set<AvalaEventListener>();
   return {
     emit(event) {
@@ -22,8 +29,9 @@ export function createEventHub(onEvent?: AvalaEventListener): EventHub {
     },
     subscribe(listener) {
       listeners.add(listener);
+      if (!onEvent && listeners.size === 1) onListening?.(true);
       return () => {
-        listeners.delete(listener);
+        if (listeners.delete(listener) && !onEvent && listeners.size === 0) onListening?.(false);
       };
     },
     get active() {
