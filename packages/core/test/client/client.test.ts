@@ -2,6 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import {
   type AvalaError,
+  createAvalaClient,
   InvalidResponseError,
   isAvalaError,
   isTransientError,
@@ -293,6 +294,33 @@ describe('events', () => {
 
     expect(states.at(-1)).toMatchObject({ limit: 100, remaining: 99, inFlight: 0 });
     expect(states.at(-1)).toEqual(client.rateLimit);
+  });
+
+  it('tells a subscriber of a client without onEvent, also one that subscribes again', async () => {
+    const sandbox = await sandboxFor();
+    const client = createAvalaClient({
+      baseUrl: sandbox.apiUrl,
+      apiKey: sandbox.keys.admin,
+      rateLimit: { broadcastChannel: false },
+    });
+    const heard = async () => {
+      const states: RateLimitState[] = [];
+      const stop = client.subscribe((event) => {
+        if (event.type === 'rate_limit') states.push(event.state);
+      });
+      await client.get('/datasets/', { searchParams: { limit: 1 } });
+      await new Promise((resolve) => setTimeout(resolve, 0)); // batched per microtask
+      stop();
+      return states;
+    };
+
+    await client.get('/health/'); // nobody listens yet
+    const first = await heard();
+    const again = await heard();
+    client.dispose();
+
+    expect(first.at(-1)).toMatchObject({ limit: 100, remaining: 98, inFlight: 0 });
+    expect(again.at(-1)).toMatchObject({ limit: 100, remaining: 97, inFlight: 0 });
   });
 });
 
