@@ -66,7 +66,9 @@ export interface GovernorDeps {
   clearTimeout?: (handle: unknown) => void;
   /**
    * Opens the channel tabs share the budget over. Default: a `BroadcastChannel`, or nothing
-   * where the runtime has none.
+   * where the runtime has none. Governors made with the same factory and channel name are one
+   * page: they share one channel and hear each other at once (a factory of its own makes
+   * another page, as a test of two tabs needs).
    */
   channelFactory?: (name: string) => ChannelLike | undefined;
   /** Receives `queued`/`released` events. */
