@@ -58,9 +58,11 @@ function baselineVariants(
 ): { variants: Variant[]; dispose(): void } {
   if (!baselineClient) return { variants: [], dispose() {} };
   const bare = baselineClient({ ...options, rateLimit: false });
+  // A channel of its own, as another app's would be: two governed clients on one channel
+  // count as two tabs, and each would slow the other.
   const governed = baselineClient({
     ...options,
-    rateLimit: { burstPerSecond: Number.POSITIVE_INFINITY },
+    rateLimit: { burstPerSecond: Number.POSITIVE_INFINITY, broadcastChannel: 'avala-baseline' },
   });
   return {
     variants: [
