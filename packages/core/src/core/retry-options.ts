@@ -11,7 +11,8 @@ import { type CallState, releasePermit } from './call.js';
 // has every method we retry but those two; it is given only then, since ky copies the list (and
 // lower-cases it) twice a call.
 const RETRY_METHODS = ['get', 'head', 'options', 'trace', 'put', 'delete', 'post', 'patch'];
-const KY_LISTS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+// The methods (upper case, as calls carry them) ky's default `retry.methods` already lists.
+const KY_DEFAULT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 // One object for every call that ky must not retry (the hooks' calls, `retry: false`).
 const NO_RETRY: RetryOptions = Object.freeze({ limit: 0 });
@@ -70,6 +71,6 @@ export function kyRetryOptions(call: CallState, env: RetryEnvironment): RetryOpt
       return true;
     },
   };
-  if (!KY_LISTS.has(call.method)) retry.methods = RETRY_METHODS;
+  if (!KY_DEFAULT_METHODS.has(call.method)) retry.methods = RETRY_METHODS;
   return retry;
 }
