@@ -10,7 +10,8 @@
  * the figures as JSON and `BENCH_OUT` the markdown elsewhere; `BENCH_BEFORE` reads such a
  * JSON and adds a before → after table. `BENCH_BASELINE_SRC` loads a second copy of the core
  * (an older commit's `packages/core/src`, in a tree where ky resolves) and adds its two clients
- * to the overhead and CPU tables, interleaved with the others: before and after in one run.
+ * to the overhead and CPU tables, interleaved with the others: before and after in one run
+ * (`BENCH_BASELINE_LABEL` says what it is).
  * `BENCH_ONLY=goodput,queue` runs only the named sections
  * (`sizes`, `overhead`, `cpu`, `goodput`, `outage`, `queue`); the others show as zero.
  */
@@ -601,7 +602,7 @@ Written by \`pnpm bench\` (\`packages/core/bench/report.ts\`; the Vitest micro-b
 - **When:** ${started.toISOString()} at commit \`${commit}\`${quick ? ' — **BENCH_QUICK smoke run: figures not meaningful**' : ''}
 - **Machine:** ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fixed(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${process.platform}
 - **Load** (\`uptime\`) before: \`${load}\`; after: \`${loadAfter}\`
-- **Command:** \`${process.env.npm_lifecycle_event === 'bench' ? 'pnpm bench' : `node --expose-gc --conditions=@avala-fetch/source --import tsx packages/core/bench/report.ts${process.env.BENCH_BEFORE ? ' (BENCH_BEFORE set)' : ''}`}\`
+- **Command:** \`${process.env.npm_lifecycle_event === 'bench' ? 'pnpm bench' : `node --expose-gc --conditions=@avala-fetch/source --import tsx packages/core/bench/report.ts${process.env.BENCH_BEFORE ? ' (BENCH_BEFORE set)' : ''}`}\`${baselineSrc ? `\n- **Baseline rows:** the core at \`${baselineSrc}\`${process.env.BENCH_BASELINE_LABEL ? ` (${process.env.BENCH_BASELINE_LABEL})` : ''}, interleaved with this tree's in the same rounds` : ''}
 
 ## Targets (docs: issue 10)
 
@@ -615,13 +616,17 @@ ${targets.map(([name, target, got, met, by]) => `| ${name} | ${target} | ${got} 
   client's overhead: runs of the same code minutes apart landed between 1.01× and
   1.21× while this change was measured, so one run's verdict on this row is weak evidence
   either way. The stubbed-fetch table below is the steadier figure. There every call pays
-  the governor's acquire and release,
-  a \`BroadcastChannel.postMessage\` per send even when no other tab listens (tab sharing
-  gossips on every send; one leader tab under Web Locks would not), and ky's per-call
-  options: the retry options are a fresh object with three closures per call, because ky's
-  \`shouldRetry\` sees only \`{ error, retryCount }\`, not the call. The object spread in
-  \`createCallState\`, the second URL parse of each attempt and the redaction of a URL nobody
-  listens for are gone (see the before → after table when there is one).
+  the governor's acquire and release and ky's own per-call work with the client's options:
+  ky merges its instance's options into each call's afresh (a copy of the object per key;
+  a call passes only the keys that are its own), normalises the retry options twice, and
+  builds a frozen options snapshot for the \`beforeRequest\` hook. The retry options stay
+  one small object with two closures per call: ky's \`delay(attemptCount)\` and
+  \`shouldRetry({ error, retryCount })\` see nothing of the call, so a per-client object could
+  not return the wait chosen for it. Gone since the issue was filed: the object spread in
+  \`createCallState\`, the second URL parse of each attempt, the redaction of a URL nobody
+  listens for, five of the ten option keys a call passed, the retry methods list on GET, a \`Headers\` merge
+  a call, the budget headers parsed on every answer, and the governor's state built for every
+  change with no subscriber (see the before → after table when there is one).
 - **Goodput under a rate limit.** The governor releases the next window at
   \`X-RateLimit-Reset\` — whole seconds, rounded up — plus a 250 ms margin, so each of the four
   windows after the first starts up to 1.25 s late; a sliding window could be released from
