@@ -3,14 +3,19 @@
  * grant until the later of grant + `windowMs` + `marginMs` and its answer + `windowMs`: the
  * server counts arrivals, and a request slow on its way may arrive after its successors, up
  * to its answer but never after it. So no `windowMs` the server looks at holds more than
- * `perWindow` of ours. The slots are a fixed array and the one that frees first is kept:
- * checking is O(1); a send and a late answer scan the `perWindow` slots.
+ * `perWindow` of ours. Slots are made as sends need them, up to `perWindow` (a cap of a
+ * billion costs what the traffic does, not a billion slots), and the one that frees first is
+ * kept: checking is O(1); a send and a late answer scan the slots made.
  */
 export class BurstWindow {
   /** Per slot, when it is free again (epoch ms). */
-  readonly #ends: number[];
+  #ends: number[] = [];
   /** Per slot, the ticket of the send holding it, so an answer never extends a slot taken since. */
-  readonly #tickets: number[];
+  #tickets: number[] = [];
+  /** How many slots there may be: `perWindow`, 0 for no cap. */
+  readonly #size: number;
+  /** Set when a report filled every slot at once: until then, none is free. */
+  #fullUntil = Number.NEGATIVE_INFINITY;
   readonly #windowMs: number;
   readonly #marginMs: number;
   /** The slot that frees first. */
@@ -19,9 +24,7 @@ export class BurstWindow {
 
   /** `perWindow` may be `Infinity` (no cap). `marginMs` absorbs jitter on the way to the server. */
   constructor(perWindow: number, windowMs: number, marginMs: number) {
-    const size = Number.isFinite(perWindow) ? perWindow : 0;
-    this.#ends = new Array<number>(size).fill(Number.NEGATIVE_INFINITY);
-    this.#tickets = new Array<number>(size).fill(-1);
+    this.#size = Number.isFinite(perWindow) ? perWindow : 0;
     this.#windowMs = windowMs;
     this.#marginMs = marginMs;
   }
@@ -31,19 +34,24 @@ export class BurstWindow {
    * the ticket of the last, for {@link BurstWindow.answered}.
    */
   record(at: number, count = 1): number {
-    const size = this.#ends.length;
+    const size = this.#size;
     let ticket = -1;
-    // As many sends as slots or more fill them all: a tab reporting a huge count costs O(size).
+    if (size === 0) return ticket;
+    // As many sends as slots or more fill them all: a tab reporting a huge count costs O(1).
     if (count >= size) {
-      this.#ends.fill(at + this.#windowMs + this.#marginMs);
-      this.#tickets.fill(-1);
+      this.#fullUntil = at + this.#windowMs + this.#marginMs;
+      this.#ends = [];
+      this.#tickets = [];
       this.#first = 0;
       return ticket;
     }
     for (let i = 0; i < count; i++) {
-      const slot = this.#first;
-      ticket = this.#sends++ * size + slot;
-      this.#ends[slot] = at + this.#windowMs + this.#marginMs;
+      const ends = this.#ends;
+      // A new slot while the one that frees first is still taken and there is room for one.
+      const grow = ends.length < size && !((ends[this.#first] ?? at + 1) <= at);
+      const slot = grow ? ends.length : this.#first;
+      ticket = this.#sends++;
+      ends[slot] = at + this.#windowMs + this.#marginMs;
       this.#tickets[slot] = ticket;
       this.#findFirst();
     }
@@ -52,10 +60,10 @@ export class BurstWindow {
 
   /** The send of `ticket` was answered at `at`: it may have arrived until then, so it counts on. */
   answered(ticket: number, at: number): void {
-    const size = this.#ends.length;
-    if (ticket < 0 || size === 0) return;
-    const slot = ticket % size;
-    if (this.#tickets[slot] !== ticket) return;
+    if (ticket < 0) return;
+    // The slot still held by that send, if it was not taken since.
+    const slot = this.#tickets.indexOf(ticket);
+    if (slot < 0) return;
     const end = at + this.#windowMs;
     if (end <= (this.#ends[slot] ?? end)) return;
     this.#ends[slot] = end;
@@ -64,8 +72,10 @@ export class BurstWindow {
 
   /** The earliest time another send may go: `now` or earlier when it may go at once. */
   openingAt(now: number): number {
-    if (this.#ends.length === 0) return now;
-    return Math.max(now, this.#ends[this.#first] ?? now);
+    const opening = Math.max(now, this.#fullUntil);
+    // While a slot may still be made, only a report that filled them all holds a send back.
+    if (this.#ends.length < this.#size) return opening;
+    return Math.max(opening, this.#ends[this.#first] ?? now);
   }
 
   #findFirst(): void {

@@ -184,6 +184,15 @@ describe('burst', () => {
     await vi.advanceTimersByTimeAsync(1);
     expect(made.granted).toContain('r4');
   });
+
+  it('takes a cap of a billion a second as a cap, without a slot per permitted send', async () => {
+    // Slots used to be allocated up front: this governor ran the process out of memory.
+    const made = make({ burstPerSecond: 1e9 });
+    await learnBudget(made, 1000, 999, T0 + 60_000);
+    for (let i = 1; i <= 50; i++) made.send(`r${i}`);
+    await settle();
+    expect(made.granted).toHaveLength(51);
+  });
 });
 
 describe('server-requested waits', () => {
