@@ -277,40 +277,32 @@ class RateLimitGovernor implements Governor {
     burstTicket: number,
     grantedAt: number,
   ): Permit {
-    const { pool } = waiter;
-    let released = false;
-    let retained = false;
-    return {
-      pool: pool?.name,
-      release: (outcome) => {
-        if (released) return;
-        released = true;
-        if (this.#disposed) return;
-        this.#inFlight--;
-        // Answered (or given up on) now: it reached the server, if at all, before this.
-        this.#burst.answered(burstTicket, this.#now());
-        const refused = this.#learn(outcome, sentAt, token, grantedAt, waiter);
-        for (const hold of waiter.probes ?? []) {
-          hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');
-        }
-        if (pool && !retained) this.#freeSlot(pool);
-        this.#changed();
-        this.#pump();
-      },
-      retainSlot: () => {
-        if (released) throw new Error('retainSlot() must be called before release()');
-        if (!pool || retained) return () => {};
-        retained = true;
-        let ended = false;
-        return () => {
-          if (ended || this.#disposed) return;
-          ended = true;
-          this.#freeSlot(pool);
-          this.#pump();
-        };
-      },
-    };
+    return new GrantedPermit(this.#settle, { waiter, sentAt, token, burstTicket, grantedAt });
   }
+
+  /** What a {@link GrantedPermit} asks of its governor (one function for all of them). */
+  readonly #settle: PermitSettle = {
+    release: (grant, outcome, retained) => {
+      if (this.#disposed) return;
+      this.#inFlight--;
+      // Answered (or given up on) now: it reached the server, if at all, before this.
+      this.#burst.answered(grant.burstTicket, this.#now());
+      const { waiter } = grant;
+      const refused = this.#learn(outcome, grant.sentAt, grant.token, grant.grantedAt, waiter);
+      for (const hold of waiter.probes ?? []) {
+        hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');
+      }
+      if (waiter.pool && !retained) this.#freeSlot(waiter.pool);
+      this.#changed();
+      this.#pump();
+    },
+    endRetained: (pool) => {
+      if (this.#disposed) return false;
+      this.#freeSlot(pool);
+      this.#pump();
+      return true;
+    },
+  };
 
   /**
    * Learns the budget, slow start and any wait the server asked for from one response;
@@ -490,21 +482,31 @@ class RateLimitGovernor implements Governor {
    */
   #tooLong(waiter: Waiter, now: number): GovernorWaitError | undefined {
     if (!Number.isFinite(waiter.maxWaitMs)) return undefined;
+    // The latest of the known waits, in this order on a tie (no closure: it runs per acquire).
     let until = now;
     let reason: HoldCause | undefined;
     let pool: string | undefined;
-    const consider = (at: number | undefined, why: HoldCause, poolName?: string) => {
-      if (at === undefined || at <= until) return;
-      until = at;
-      reason = why;
-      pool = poolName;
-    };
     const { scope } = waiter;
-    consider(this.#outage.until, 'service_unavailable');
-    consider(scope.hold.until, 'rate_limited');
-    consider(scope.budget.spentUntil(this.#tabs.activePeers), 'rate_limited');
-    if (waiter.pool && !waiter.holdsSlot) {
-      consider(waiter.pool.hold.until, 'concurrency_limited', waiter.pool.name);
+    const outage = this.#outage.until;
+    if (outage !== undefined && outage > until) {
+      until = outage;
+      reason = 'service_unavailable';
+    }
+    const held = scope.hold.until;
+    if (held !== undefined && held > until) {
+      until = held;
+      reason = 'rate_limited';
+    }
+    const spent = scope.budget.spentUntil(this.#tabs.activePeers);
+    if (spent !== undefined && spent > until) {
+      until = spent;
+      reason = 'rate_limited';
+    }
+    const poolUntil = waiter.pool && !waiter.holdsSlot ? waiter.pool.hold.until : undefined;
+    if (poolUntil !== undefined && poolUntil > until) {
+      until = poolUntil;
+      reason = 'concurrency_limited';
+      pool = waiter.pool?.name;
     }
     if (reason === undefined || until - now <= waiter.maxWaitMs) return undefined;
     return new GovernorWaitError(until - now, reason, pool);
@@ -616,6 +618,62 @@ class RateLimitGovernor implements Governor {
 
   #makeState(): RateLimitState {
     return governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
+  }
+}
+
+/** What the governor noted when it let a request go, for its answer. */
+interface Grant {
+  readonly waiter: Waiter;
+  /** The scope's send count right after it went. */
+  readonly sentAt: number;
+  /** Its slow-start token (see `Budget.recordSend`). */
+  readonly token: number;
+  readonly burstTicket: number;
+  readonly grantedAt: number;
+}
+
+/** How a {@link GrantedPermit} reaches back into its governor. */
+interface PermitSettle {
+  /** The attempt ended with `outcome` (none: no response); `retained`: its slot stays taken. */
+  release(grant: Grant, outcome: AttemptOutcome | undefined, retained: boolean): void;
+  /** A retained slot ends; false when the governor is gone (nothing was freed). */
+  endRetained(pool: PoolSlots<Waiter>): boolean;
+}
+
+/**
+ * One attempt's permit. A class rather than an object of closures: every send makes one, and
+ * its methods are shared, so a permit is a single small object.
+ */
+class GrantedPermit implements Permit {
+  readonly pool: string | undefined;
+  readonly #settle: PermitSettle;
+  readonly #grant: Grant;
+  #released = false;
+  #retained = false;
+
+  constructor(settle: PermitSettle, grant: Grant) {
+    this.#settle = settle;
+    this.#grant = grant;
+    this.pool = grant.waiter.pool?.name;
+  }
+
+  release(outcome?: AttemptOutcome): void {
+    if (this.#released) return;
+    this.#released = true;
+    this.#settle.release(this.#grant, outcome, this.#retained);
+  }
+
+  retainSlot(): () => void {
+    if (this.#released) throw new Error('retainSlot() must be called before release()');
+    const { pool } = this.#grant.waiter;
+    if (!pool || this.#retained) return () => {};
+    this.#retained = true;
+    let ended = false;
+    return () => {
+      if (ended) return;
+      // Once the governor is gone the slot is no more, and a later call still does nothing.
+      if (this.#settle.endRetained(pool)) ended = true;
+    };
   }
 }
 
