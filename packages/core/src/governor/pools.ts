@@ -1,6 +1,7 @@
-import type { ConcurrencyPool, LimitScope } from '../types/options.js';
+import type { ConcurrencyPool } from '../types/options.js';
 import { Hold } from './hold.js';
 import { Line } from './queue.js';
+import { RouteTable } from './routes.js';
 
 /** One concurrency pool at run time: its slots and the FIFO line of those waiting for one. */
 export class PoolSlots<T> {
@@ -33,35 +34,24 @@ export class PoolSlots<T> {
 
 /** The configured pools, and which one a request belongs to (the first that matches). */
 export class Pools<T> {
-  readonly #pools: { match: ConcurrencyPool['match']; slots: PoolSlots<T> }[];
+  readonly #routes: RouteTable<PoolSlots<T>>;
   readonly #slots: readonly PoolSlots<T>[];
 
   constructor(pools: readonly ConcurrencyPool[]) {
-    this.#pools = pools.map((pool) => ({ match: pool.match, slots: new PoolSlots<T>(pool) }));
-    this.#slots = this.#pools.map((pool) => pool.slots);
+    const routes = pools.map((pool) => ({ match: pool.match, value: new PoolSlots<T>(pool) }));
+    this.#routes = new RouteTable(routes);
+    this.#slots = routes.map((route) => route.value);
   }
 
   /** The pool of `method path` (path relative to the base URL, without its query), if any. */
   find(method: string, path: string): PoolSlots<T> | undefined {
-    return this.#pools.find((pool) => matchesRoute(pool.match, method, path))?.slots;
+    return this.#routes.find(method, path);
   }
 
   /** Every pool. */
   all(): readonly PoolSlots<T>[] {
     return this.#slots;
   }
-}
-
-/** Whether `method path` matches a pool's or a scope's `match`. */
-export function matchesRoute(
-  match: ConcurrencyPool['match'] | LimitScope['match'],
-  method: string,
-  path: string,
-): boolean {
-  if (!(match instanceof RegExp)) return match(method, path);
-  // A global or sticky RegExp keeps `lastIndex` between tests; reset it so it always matches alike.
-  match.lastIndex = 0;
-  return match.test(`${method} ${path}`);
 }
 
 /**

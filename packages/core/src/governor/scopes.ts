@@ -1,9 +1,9 @@
 import type { LimitScope } from '../types/options.js';
 import { Hold } from './hold.js';
 import { mainScope } from './options.js';
-import { matchesRoute } from './pools.js';
 import { Line } from './queue.js';
 import { Budget } from './rate-window.js';
+import { RouteTable } from './routes.js';
 
 /**
  * One limit scope at run time (docs/avala-api.md: inference endpoints are limited apart from
@@ -28,23 +28,24 @@ export class ScopeState<T> {
 /** The main scope and the configured ones, and which one a request belongs to. */
 export class Scopes<T> {
   readonly main: ScopeState<T>;
-  readonly #scopes: { match: LimitScope['match']; state: ScopeState<T> }[];
+  readonly #routes: RouteTable<ScopeState<T>>;
   readonly #all: readonly ScopeState<T>[];
   readonly #byName = new Map<string, ScopeState<T>>();
 
   constructor(scopes: readonly LimitScope[], initialConcurrency: number, marginMs: number) {
     this.main = new ScopeState<T>(mainScope, initialConcurrency, marginMs);
-    this.#scopes = scopes.map((scope) => ({
+    const routes = scopes.map((scope) => ({
       match: scope.match,
-      state: new ScopeState<T>(scope.name, initialConcurrency, marginMs),
+      value: new ScopeState<T>(scope.name, initialConcurrency, marginMs),
     }));
-    this.#all = [this.main, ...this.#scopes.map((scope) => scope.state)];
+    this.#routes = new RouteTable(routes);
+    this.#all = [this.main, ...routes.map((route) => route.value)];
     for (const state of this.#all) this.#byName.set(state.name, state);
   }
 
   /** The scope of `method path` (the first that matches), else the main one. */
   find(method: string, path: string): ScopeState<T> {
-    return this.#scopes.find((s) => matchesRoute(s.match, method, path))?.state ?? this.main;
+    return this.#routes.find(method, path) ?? this.main;
   }
 
   /** The scope called `name` (from another tab's message), if this governor has it. */

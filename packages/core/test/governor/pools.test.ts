@@ -80,6 +80,30 @@ describe('concurrency pools', () => {
     expect(made.granted).toEqual(['prime', 'a']);
   });
 
+  it('asks a function match on every request, even for the route it was asked last', async () => {
+    // A RegExp's answer for a route is kept (calls repeat routes); a function may change its mind.
+    let heavy = false;
+    const made = await make({
+      pools: [{ name: 'heavy', match: () => heavy, size: 1 }],
+    });
+    made.send('a', '/x/', 'PUT');
+    made.send('b', '/x/', 'PUT');
+    heavy = true;
+    made.send('c', '/x/', 'PUT');
+    made.send('d', '/x/', 'PUT');
+    await settle();
+    expect(made.granted).toEqual(['prime', 'a', 'b', 'c']);
+  });
+
+  it('matches repeated routes alike against RegExp pools', async () => {
+    const made = await make();
+    for (let i = 1; i <= 6; i++) made.send(`e${i}`, '/exports/', 'POST');
+    made.send('g', '/exports/', 'GET');
+    made.send('e7', '/exports/', 'POST');
+    await settle();
+    expect(made.granted).toEqual(['prime', 'e1', 'e2', 'e3', 'e4', 'e5', 'g']);
+  });
+
   it('frees the slot of a request aborted while it waited for the budget', async () => {
     const made = governors.make({
       pools: [{ name: 'exports', match: /^POST \/exports\/$/, size: 1 }],
