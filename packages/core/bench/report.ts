@@ -5,7 +5,8 @@
  * `node --expose-gc --conditions=@avala-fetch/source --import tsx packages/core/bench/report.ts`;
  * `BENCH_QUICK=1` makes every part small (a smoke run, figures not worth keeping).
  *
- * Before/after: `BENCH_CORE_SRC`/`BENCH_REACT_SRC` point at other copies of the sources (an
+ * The timed sections run the core's build (`pnpm --filter @avala-fetch/core build` first), as an
+ * app does. Before/after: `BENCH_CORE_SRC`/`BENCH_REACT_SRC` point at other copies of the sources (an
  * older commit's, extracted inside the packages so ky and zod resolve), `BENCH_JSON` writes
  * the figures as JSON and `BENCH_OUT` the markdown elsewhere; `BENCH_BEFORE` reads such a
  * JSON and adds a before → after table. `BENCH_BASELINE_SRC` loads a second copy of the core
@@ -18,7 +19,7 @@
 import { execSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { type Sandbox, startSandbox } from '@avala-fetch/sandbox';
 import ky from 'ky';
@@ -35,8 +36,18 @@ const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
 const runs = (name: string) => only === undefined || only.includes(name);
 const coreSrc = resolve(process.env.BENCH_CORE_SRC ?? join(root, 'packages/core/src'));
 const reactSrc = resolve(process.env.BENCH_REACT_SRC ?? join(root, 'packages/react/src'));
+/**
+ * The core the timed sections run: its build, as an app runs it and as ky is loaded (from its
+ * dist). Run from the sources under tsx, every closure made per call also pays tsx's
+ * `keepNames` wrapper, which the build does not have. `BENCH_CORE_SRC` runs those sources.
+ */
+function builtCore(): string {
+  execSync('pnpm --filter @avala-fetch/core build', { cwd: root, stdio: 'ignore' });
+  return join(root, 'packages/core/dist/index.js');
+}
+const coreEntry = process.env.BENCH_CORE_SRC ? join(coreSrc, 'index.ts') : builtCore();
 const { createAvalaClient } = (await import(
-  pathToFileURL(join(coreSrc, 'index.ts')).href
+  pathToFileURL(coreEntry).href
 )) as typeof import('../src/index.js');
 const baselineSrc = process.env.BENCH_BASELINE_SRC;
 /** The baseline core's factory, when `BENCH_BASELINE_SRC` names one. */
@@ -648,6 +659,7 @@ Written by \`pnpm bench\` (\`packages/core/bench/report.ts\`; the Vitest micro-b
 \`pnpm test\`. Every ratio below is measured side by side in this one run.
 
 - **When:** ${started.toISOString()} at commit \`${commit}\`${quick ? ' — **BENCH_QUICK smoke run: figures not meaningful**' : ''}
+- **Core measured:** \`${relative(root, coreEntry)}\`${process.env.BENCH_CORE_SRC ? ' (sources under tsx)' : ' (the build, as an app runs it; ky from its dist likewise)'}
 - **Machine:** ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fixed(totalmem() / 2 ** 30, 1)} GiB, Node ${process.version}, ${process.platform}
 - **Load** (\`uptime\`) before: \`${load}\`; after: \`${loadAfter}\`
 - **Command:** \`${process.env.npm_lifecycle_event === 'bench' ? 'pnpm bench' : `node --expose-gc --conditions=@avala-fetch/source --import tsx packages/core/bench/report.ts${process.env.BENCH_BEFORE ? ' (BENCH_BEFORE set)' : ''}`}\`${baselineSrc ? `\n- **Baseline rows:** the core at \`${baselineSrc}\`${process.env.BENCH_BASELINE_LABEL ? ` (${process.env.BENCH_BASELINE_LABEL})` : ''}, interleaved with this tree's in the same rounds` : ''}
