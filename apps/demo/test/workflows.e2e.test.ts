@@ -290,6 +290,36 @@ describe('burst', () => {
       .waitFor({ timeout: 30_000 });
     expect(Number(await page.getByTestId('burst-ungoverned-429').textContent())).toBeGreaterThan(0);
   }, 60_000);
+
+  it('shares the key between two tabs: both bursts finish, 300 requests at 60 per 3 s, with at most one 429 per window', async () => {
+    // A second tab of the same browser profile: its client hears the first over the
+    // BroadcastChannel (one key, one budget), not through the page (governor/page-channel.ts).
+    const first = await open('#/burst');
+    const second = await first.context().newPage();
+    await second.goto(`${demo.url}#/burst`);
+    await second.getByRole('button', { name: 'Fire 150 requests' }).waitFor();
+    const start = Date.now();
+    await Promise.all(
+      [first, second].map((tab) => tab.getByRole('button', { name: 'Fire 150 requests' }).click()),
+    );
+    for (const tab of [first, second]) {
+      await tab
+        .getByTestId('burst-governed')
+        .getByText(/150 \/ 150 done · 0 refused/)
+        .waitFor({ timeout: 45_000 });
+    }
+    const windowMs = 3_000; // the sandbox's, above
+    const throttled = demo.sandbox.log
+      .filter((entry) => entry.status === 429 && entry.at >= start)
+      .map((entry) => entry.at);
+    // Each tab leaves one place of the budget and of the burst to the other; what is left is a
+    // request of one tab slow on its way, whose late answer the other does not hear of: one
+    // 429, after which its hold is shared. Never a second in the same window.
+    throttled.forEach((at, i) => {
+      if (i > 0) expect(at - (throttled[i - 1] ?? 0)).toBeGreaterThanOrEqual(windowMs);
+    });
+    await second.close();
+  }, 90_000);
 });
 
 describe('the page', () => {

@@ -70,12 +70,21 @@ export class BurstWindow {
     if (slot === this.#first) this.#findFirst();
   }
 
-  /** The earliest time another send may go: `now` or earlier when it may go at once. */
-  openingAt(now: number): number {
+  /**
+   * The earliest time another send may go: `now` or earlier when it may go at once. `reserve`
+   * slots are left alone (for other tabs, which hear of our sends only a moment later: two
+   * must never take the last slot at once); at least one slot is always ours to take.
+   */
+  openingAt(now: number, reserve = 0): number {
     const opening = Math.max(now, this.#fullUntil);
-    // While a slot may still be made, only a report that filled them all holds a send back.
-    if (this.#ends.length < this.#size) return opening;
-    return Math.max(opening, this.#ends[this.#first] ?? now);
+    const ends = this.#ends;
+    // How many of the slots made must be free first: all but the cap less the reserve, less one.
+    const mustEnd = ends.length - (this.#size - Math.min(reserve, this.#size - 1) - 1);
+    if (this.#size === 0 || mustEnd <= 0) return opening;
+    if (mustEnd === 1) return Math.max(opening, ends[this.#first] ?? now);
+    // With a reserve: when the `mustEnd`-th slot to free does.
+    const sorted = [...ends].sort((a, b) => a - b);
+    return Math.max(opening, sorted[mustEnd - 1] ?? now);
   }
 
   #findFirst(): void {

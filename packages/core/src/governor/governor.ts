@@ -517,13 +517,14 @@ class RateLimitGovernor implements Governor {
     if (scope.budget.tick(now)) this.#changed();
     if (this.#outage.expired(now) || scope.hold.expired(now)) this.#changed();
     // Tabs learn of each other's sends only a moment later: while others are active, each
-    // leaves one request per other tab unspent, so that two never take the last one at once.
+    // leaves one request per other tab unspent, of the budget and of the burst, so that two
+    // never take the last one at once.
     const peers = this.#tabs.countActive(now);
     return Math.max(
       this.#outage.openingAt(now),
       scope.hold.openingAt(now),
       scope.budget.openingAt(now, peers),
-      this.#burst.openingAt(now),
+      this.#burst.openingAt(now, peers),
     );
   }
 
