@@ -1,6 +1,5 @@
 import { serverWaitJitterMs } from '../retry/backoff.js';
 import type { RateLimitState } from '../types/client.js';
-import type { RateLimitInfo } from '../types/errors.js';
 import type { RateLimitOptions } from '../types/options.js';
 import { parseRateLimit, parseServerWait } from '../utils/headers.js';
 import { BurstWindow } from './burst.js';
@@ -8,7 +7,6 @@ import { Hold, type HoldCause } from './hold.js';
 import { normalizeRateLimitOptions } from './options.js';
 import { type PoolSlots, Pools, poolPath } from './pools.js';
 import type { Line, Place } from './queue.js';
-import type { Budget } from './rate-window.js';
 import { refusalOf } from './refusal.js';
 import { type ScopeState, Scopes } from './scopes.js';
 import { governorState } from './state.js';
@@ -330,7 +328,7 @@ class RateLimitGovernor implements Governor {
     budget.answered(token, cause ? 'refused' : 'ok');
     // With no budget told and no window known there is nothing to slide.
     if (view?.limit !== undefined || budget.sliding.windowMs !== undefined) {
-      this.#slide(budget, status, view, grantedAt, sentAt, now, cause);
+      budget.sliding.observe(status, view, grantedAt, sentAt, now, cause === 'rate_limited');
     }
     const spent = budget.spentUntil(this.#tabs.activePeers);
     if (view && budget.learn(view, sentAt, now)) {
@@ -349,33 +347,6 @@ class RateLimitGovernor implements Governor {
     const until = now + wait + serverWaitJitterMs(wait, this.#random);
     this.#hold(cause, until, scope, pool);
     return true;
-  }
-
-  /**
-   * Sliding release (see `SlidingRelease`): learns the window's length from a 2xx the server
-   * counted alone, holds the unit of every counted send until a window after its answer (a
-   * 429 was not counted), and stops sliding when a window refusal shows the server does not
-   * slide as assumed (a fixed window): at most that one 429.
-   */
-  #slide(
-    budget: Budget,
-    status: number,
-    view: RateLimitInfo | undefined,
-    grantedAt: number,
-    sentAt: number,
-    now: number,
-    cause: HoldCause | undefined,
-  ): void {
-    const { sliding } = budget;
-    if (cause === 'rate_limited' && sliding.windowMs !== undefined && !view?.remaining) {
-      sliding.stop();
-      return;
-    }
-    if (status === 429) return;
-    const alone = view?.limit !== undefined && view.remaining === view.limit - 1;
-    const accepted = status >= 200 && status < 300;
-    if (alone && accepted && view.resetAt !== undefined) sliding.learn(view.resetAt, grantedAt);
-    sliding.answered(grantedAt, now, accepted, sentAt);
   }
 
   /** Puts the hold of `cause` in place: a pool's, a scope's (rate), or everyone's (outage). */

@@ -1,3 +1,5 @@
+import type { RateLimitInfo } from '../types/errors.js';
+
 /** `X-RateLimit-Reset` has a second's resolution, and so have the API's windows (docs/avala-api.md). */
 const secondMs = 1000;
 /** The most answered sends remembered; past it the oldest are forgotten (never released early). */
@@ -32,6 +34,33 @@ export class SlidingRelease {
   #grants: number[] = [];
   #ends: number[] = [];
   #head = 0;
+
+  /**
+   * What one answer teaches: the window's length from a 2xx the server counted alone; the
+   * unit of every counted send held until a window after its answer (a 429 was not counted);
+   * and, from a rate refusal (`rateRefusal`) while sliding, that the server does not slide as
+   * assumed (a fixed window): sliding stops, at the cost of that one 429. `status` and `view`
+   * are the answer's, `grantedAt` and `sends` the send's grant time and the budget's send
+   * count right after it, `now` the answer's time.
+   */
+  observe(
+    status: number,
+    view: RateLimitInfo | undefined,
+    grantedAt: number,
+    sends: number,
+    now: number,
+    rateRefusal: boolean,
+  ): void {
+    if (rateRefusal && this.windowMs !== undefined && !view?.remaining) {
+      this.stop();
+      return;
+    }
+    if (status === 429) return;
+    const alone = view?.limit !== undefined && view.remaining === view.limit - 1;
+    const accepted = status >= 200 && status < 300;
+    if (alone && accepted && view.resetAt !== undefined) this.learn(view.resetAt, grantedAt);
+    this.answered(grantedAt, now, accepted, sends);
+  }
 
   /** Learns the window from a counted 2xx that was alone in it (see the class comment). */
   learn(resetAt: number, sentAt: number): void {
