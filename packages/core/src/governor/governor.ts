@@ -5,6 +5,7 @@ import { parseRateLimit, parseServerWait } from '../utils/headers.js';
 import { BurstWindow } from './burst.js';
 import { Hold, type HoldCause } from './hold.js';
 import { normalizeRateLimitOptions } from './options.js';
+import { GrantedPermit, type PermitSettle } from './permit.js';
 import { type PoolSlots, Pools, poolPath } from './pools.js';
 import type { Line, Place } from './queue.js';
 import { refusalOf } from './refusal.js';
@@ -20,6 +21,7 @@ import type {
   Permit,
 } from './types.js';
 import { GovernorWaitError } from './wait-error.js';
+import { probing, type Waiter } from './waiter.js';
 
 const defaultMarginMs = 250;
 /** The burst limit counts sends in a window of this length (the API's "per second"). */
@@ -28,29 +30,6 @@ const burstWindowMs = 1000;
 const burstMarginMs = 50;
 /** A 429 that says neither `Retry-After` nor a reset still means "not now": wait this long. */
 const unexplained429WaitMs = 1000;
-
-/** A request waiting in line for a pool slot or for its scope's budget. */
-interface Waiter {
-  readonly method: string;
-  readonly url: string;
-  readonly pool: PoolSlots<Waiter> | undefined;
-  readonly scope: ScopeState<Waiter>;
-  readonly since: number;
-  readonly signal: AbortSignal | undefined;
-  /** The longest known wait it sits through (see `GovernedRequest.maxWaitMs`). */
-  readonly maxWaitMs: number;
-  readonly resolve: (permit: Permit) => void;
-  readonly reject: (reason: unknown) => void;
-  holdsSlot: boolean;
-  /**
-   * The holds whose probe this request is: its answer decides whether the rest may follow.
-   * Made at the first (most requests probe nothing, and a queued one should hold little).
-   */
-  probes: Hold[] | undefined;
-  /** Whether a `queued` event was reported (so a `released` one follows). */
-  waited: boolean;
-  onAbort: (() => void) | undefined;
-}
 
 /**
  * Creates a rate-limit governor (see {@link Governor}). `options` are filled with
@@ -591,68 +570,6 @@ class RateLimitGovernor implements Governor {
   #makeState(): RateLimitState {
     return governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
   }
-}
-
-/** What the governor noted when it let a request go, for its answer. */
-interface Grant {
-  readonly waiter: Waiter;
-  /** The scope's send count right after it went. */
-  readonly sentAt: number;
-  /** Its slow-start token (see `Budget.recordSend`). */
-  readonly token: number;
-  readonly burstTicket: number;
-  readonly grantedAt: number;
-}
-
-/** How a {@link GrantedPermit} reaches back into its governor. */
-interface PermitSettle {
-  /** The attempt ended with `outcome` (none: no response); `retained`: its slot stays taken. */
-  release(grant: Grant, outcome: AttemptOutcome | undefined, retained: boolean): void;
-  /** A retained slot ends; false when the governor is gone (nothing was freed). */
-  endRetained(pool: PoolSlots<Waiter>): boolean;
-}
-
-/**
- * One attempt's permit. A class rather than an object of closures: every send makes one, and
- * its methods are shared, so a permit is a single small object.
- */
-class GrantedPermit implements Permit {
-  readonly pool: string | undefined;
-  readonly #settle: PermitSettle;
-  readonly #grant: Grant;
-  #released = false;
-  #retained = false;
-
-  constructor(settle: PermitSettle, grant: Grant) {
-    this.#settle = settle;
-    this.#grant = grant;
-    this.pool = grant.waiter.pool?.name;
-  }
-
-  release(outcome?: AttemptOutcome): void {
-    if (this.#released) return;
-    this.#released = true;
-    this.#settle.release(this.#grant, outcome, this.#retained);
-  }
-
-  retainSlot(): () => void {
-    if (this.#released) throw new Error('retainSlot() must be called before release()');
-    const { pool } = this.#grant.waiter;
-    if (!pool || this.#retained) return () => {};
-    this.#retained = true;
-    let ended = false;
-    return () => {
-      if (ended) return;
-      // Once the governor is gone the slot is no more, and a later call still does nothing.
-      if (this.#settle.endRetained(pool)) ended = true;
-    };
-  }
-}
-
-/** Makes `waiter` the probe of `hold`. */
-function probing(waiter: Waiter, hold: Hold): void {
-  waiter.probes ??= [];
-  waiter.probes.push(hold);
 }
 
 function disposedError(): DOMException {
