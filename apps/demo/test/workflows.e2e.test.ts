@@ -196,6 +196,8 @@ describe('exports', () => {
       .waitFor();
     expect(await errors.count()).toBe(0);
     expect(await form.getByLabel('Dataset').getAttribute('aria-invalid')).toBe('true');
+    // The error sits under the uid it is about, not under a real dataset still selected.
+    await expect.poll(() => form.getByLabel('Dataset').inputValue()).toBe('no-such-dataset');
     expect(refused()).toBe(3);
     expect(await axeViolations(page)).toEqual([]);
     await demo.screenshot(page, 'exports-errors');

@@ -21,7 +21,10 @@ interface Started {
 }
 
 /** Bodies the server refuses, sent without the browser's check to show its answers. */
-function serverChecks(dataset = '', project = ''): { label: string; json: object }[] {
+function serverChecks(
+  dataset = '',
+  project = '',
+): { label: string; json: { dataset?: string; project?: string } }[] {
   return [
     { label: 'Neither a dataset nor a project', json: {} },
     { label: 'Both', json: { dataset, project } },
@@ -50,6 +53,7 @@ export function ExportsScreen() {
   const client = useAvalaClient();
   const [started, setStarted] = useState<Started[]>([]);
   const [formErrors, setFormErrors] = useState<string[]>([]);
+  const [unknownDataset, setUnknownDataset] = useState<string>();
   const nextId = useRef(0);
   const errorsRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLHeadingElement>(null);
@@ -63,6 +67,11 @@ export function ExportsScreen() {
       form.setValue('dataset', first);
   }, [first, form]);
 
+  // Selected once its option is rendered (a select drops a value it has no option for).
+  useEffect(() => {
+    if (unknownDataset) form.setValue('dataset', unknownDataset);
+  }, [unknownDataset, form]);
+
   const startExports = (request: AvalaExportRequest, count: number) => {
     setFormErrors([]);
     const added = Array.from({ length: count }, () => ({ id: nextId.current++, request }));
@@ -73,9 +82,12 @@ export function ExportsScreen() {
 
   // The server's own answers, sent without the browser's check on purpose: its
   // `non_field_errors` above the form, its field errors under the fields.
-  const sendUnchecked = async (json: object) => {
+  const sendUnchecked = async (json: { dataset?: string; project?: string }) => {
     form.clearErrors();
     setFormErrors([]);
+    // The select shows what was sent, so an error about an unknown uid sits under that uid.
+    const unknown = json.dataset && !firstDatasets.some((d) => d.uid === json.dataset);
+    setUnknownDataset(unknown ? json.dataset : undefined);
     try {
       await client.post('/exports/', { json });
     } catch (error) {
@@ -141,6 +153,9 @@ export function ExportsScreen() {
                 {(props) => (
                   <select {...props} {...form.register(name)}>
                     <option value="">None</option>
+                    {name === 'dataset' && unknownDataset && (
+                      <option value={unknownDataset}>{unknownDataset} (unknown)</option>
+                    )}
                     {items.map((item) => (
                       <option key={item.uid} value={item.uid}>
                         {item.name}
