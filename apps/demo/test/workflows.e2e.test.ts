@@ -293,7 +293,7 @@ describe('burst', () => {
     expect(Number(await page.getByTestId('burst-ungoverned-429').textContent())).toBeGreaterThan(0);
   }, 60_000);
 
-  it('shares the key between two tabs: both bursts finish, 300 requests at 60 per 3 s, with at most one 429 per window', async () => {
+  it('shares the key between two tabs: both bursts finish, 300 requests at 60 per 3 s, with at most one 429 per tab', async () => {
     // A second tab of the same browser profile: its client hears the first over the
     // BroadcastChannel (one key, one budget), not through the page (governor/page-channel.ts).
     const first = await open('#/burst');
@@ -310,16 +310,14 @@ describe('burst', () => {
         .getByText(/150 \/ 150 done · 0 refused/)
         .waitFor({ timeout: 45_000 });
     }
-    const windowMs = 3_000; // the sandbox's, above
     const throttled = demo.sandbox.log
       .filter((entry) => entry.status === 429 && entry.at >= start)
       .map((entry) => entry.at);
-    // Each tab leaves one place of the budget and of the burst to the other; what is left is a
-    // request of one tab slow on its way, whose late answer the other does not hear of: one
-    // 429, after which its hold is shared. Never a second in the same window.
-    throttled.forEach((at, i) => {
-      if (i > 0) expect(at - (throttled[i - 1] ?? 0)).toBeGreaterThanOrEqual(windowMs);
-    });
+    // Each tab leaves one place of the budget and of the burst to the other, and holds the
+    // other's sends as long as its own take to be answered. What can still happen is a 429 met
+    // by a tab before it hears of the other's last send; its hold is then shared. So at most
+    // one per tab over the whole burst (without the burst reserve: 3 to 5 a run).
+    expect(throttled.length).toBeLessThanOrEqual(2);
     await second.close();
   }, 90_000);
 });

@@ -5,7 +5,9 @@
  * to its answer but never after it. So no `windowMs` the server looks at holds more than
  * `perWindow` of ours. Slots are made as sends need them, up to `perWindow` (a cap of a
  * billion costs what the traffic does, not a billion slots), and the one that frees first is
- * kept: checking is O(1); a send and a late answer scan the slots made.
+ * kept: checking is O(1); a send and a late answer scan the slots made. Another tab's sends
+ * are heard of, not answered here: each holds its slot as long as ours have lately taken to be
+ * answered (the same network), never less than the margin.
  */
 export class BurstWindow {
   /** Per slot, when it is free again (epoch ms). */
@@ -21,6 +23,8 @@ export class BurstWindow {
   /** The slot that frees first. */
   #first = 0;
   #sends = 0;
+  /** How long our answers lately took (a decaying maximum), for another tab's sends. */
+  #latencyMs = 0;
 
   /** `perWindow` may be `Infinity` (no cap). `marginMs` absorbs jitter on the way to the server. */
   constructor(perWindow: number, windowMs: number, marginMs: number) {
@@ -30,16 +34,19 @@ export class BurstWindow {
   }
 
   /**
-   * Notes `count` sends (ours, or another tab's) at `at`; times must not go backwards. Returns
-   * the ticket of the last, for {@link BurstWindow.answered}.
+   * Notes `count` sends at `at`, ours or (`heard`) another tab's; times must not go backwards.
+   * Returns the ticket of the last, for {@link BurstWindow.answered}.
    */
-  record(at: number, count = 1): number {
+  record(at: number, count = 1, heard = false): number {
     const size = this.#size;
     let ticket = -1;
     if (size === 0) return ticket;
-    // As many sends as slots or more fill them all: a tab reporting a huge count costs O(1).
-    if (count >= size) {
-      this.#fullUntil = at + this.#windowMs + this.#marginMs;
+    const end =
+      at + this.#windowMs + (heard ? Math.max(this.#marginMs, this.#latencyMs) : this.#marginMs);
+    // Many sends, as many as slots or more, fill them all at once: a tab reporting a huge count
+    // costs O(1). One send takes a slot of its own even at a cap of 1, so its answer counts.
+    if (count > 1 && count >= size) {
+      this.#fullUntil = end;
       this.#ends = [];
       this.#tickets = [];
       this.#first = 0;
@@ -51,7 +58,7 @@ export class BurstWindow {
       const grow = ends.length < size && !((ends[this.#first] ?? at + 1) <= at);
       const slot = grow ? ends.length : this.#first;
       ticket = this.#sends++;
-      ends[slot] = at + this.#windowMs + this.#marginMs;
+      ends[slot] = end;
       this.#tickets[slot] = ticket;
       this.#findFirst();
     }
@@ -64,6 +71,9 @@ export class BurstWindow {
     // The slot still held by that send, if it was not taken since.
     const slot = this.#tickets.indexOf(ticket);
     if (slot < 0) return;
+    // The slot still ends where its grant put it (an answer extends it once): grant + window + margin.
+    const grantedAt = (this.#ends[slot] ?? at) - this.#windowMs - this.#marginMs;
+    this.#latencyMs = Math.max(at - grantedAt, this.#latencyMs * 0.8);
     const end = at + this.#windowMs;
     if (end <= (this.#ends[slot] ?? end)) return;
     this.#ends[slot] = end;

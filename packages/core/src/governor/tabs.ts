@@ -142,7 +142,7 @@ export class Tabs implements PageMember {
   #take(message: Update): boolean {
     const { scopes, burst, outage } = this.#host;
     const now = this.#host.now();
-    if (message.sends > 0) burst.record(now, message.sends);
+    if (message.sends > 0) burst.record(now, message.sends, true);
     const scope = scopes.named(message.scope);
     let longer = false;
     if (scope) {

@@ -28,4 +28,19 @@ describe('BurstWindow', () => {
     burst.record(T0);
     expect(burst.openingAt(T0, 5)).toBe(T0 + 1050);
   });
+
+  it("holds another tab's send as long as ours lately took to be answered", () => {
+    // The other tab's answer is not heard of here: on a network where answers take 400 ms, its
+    // send may reach the server that late, so its slot lasts a second past that.
+    const burst = new BurstWindow(1, 1000, 50);
+    const ticket = burst.record(T0);
+    burst.answered(ticket, T0 + 400);
+    expect(burst.openingAt(T0 + 400)).toBe(T0 + 1400);
+    burst.record(T0 + 1500, 1, true);
+    expect(burst.openingAt(T0 + 1500)).toBe(T0 + 2900);
+    // Our own sends still hold grant + window + margin until their answer says more.
+    const fresh = new BurstWindow(1, 1000, 50);
+    fresh.record(T0, 1, true);
+    expect(fresh.openingAt(T0)).toBe(T0 + 1050);
+  });
 });
