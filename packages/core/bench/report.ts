@@ -495,9 +495,9 @@ function whyMissed(targets: readonly (readonly [string, string, string, boolean,
     [
       0,
       `- **Per-GET on loopback, and CPU per call.** On loopback a round's spread is wider than the
-  client's overhead: runs of the same code minutes apart landed between 1.01× and
-  1.21× while this change was measured, so one run's verdict on this row is weak evidence
-  either way. The stubbed-fetch table below is the steadier figure. There every call pays
+  client's overhead: full runs of the same code within an hour gave 1.05×, 1.06× and 1.12×,
+  and the \`rateLimit: false\` row, whose code the governor does not touch, moved as much
+  (0.97×–1.12×), so one run's verdict on this row is weak evidence either way. The stubbed-fetch table below is the steadier figure. There every call pays
   the governor's acquire and release and ky's own per-call work with the client's options:
   ky merges its instance's options into each call's afresh (a copy of the object per key;
   a call passes only the keys that are its own), normalises the retry options twice, and
