@@ -3,6 +3,7 @@ import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';
 import { ErrorMessage } from '../components/ErrorMessage.js';
+import { Field } from '../components/Field.js';
 import { demoConfig } from '../config.js';
 import { datasetHref } from '../router.js';
 import { sandboxUploadLimit } from '../sandbox-admin.js';
@@ -39,7 +40,6 @@ export function UploadScreen() {
     resolver: zodResolver(DatasetIdentitySchema),
     defaultValues: { name: '', slug: '', data_type: 'image' },
   });
-  const { errors } = form.formState;
   const busy = upload.phase === 'uploading' || upload.phase === 'creating';
 
   // After an outcome, focus goes to what says it (a person on a screen reader hears it).
@@ -61,50 +61,33 @@ export function UploadScreen() {
       <section className="card" aria-labelledby="upload-title">
         <h3 id="upload-title">New dataset from files</h3>
         <form onSubmit={onSubmit} noValidate data-testid="upload-form">
-          <div className="field">
-            <label htmlFor="upload-name">Name</label>
-            <input
-              id="upload-name"
-              autoComplete="off"
-              aria-invalid={errors.name ? true : undefined}
-              aria-describedby={errors.name ? 'upload-name-error' : undefined}
-              {...form.register('name', {
-                onChange: (event: { target: { value: string } }) => {
-                  if (!form.getFieldState('slug').isDirty) {
-                    form.setValue('slug', slugOf(event.target.value));
-                  }
-                },
-              })}
-            />
-            {errors.name && (
-              <p className="field-error" id="upload-name-error">
-                {errors.name.message}
-              </p>
+          <Field form={form} name="name" label="Name">
+            {(props) => (
+              <input
+                {...props}
+                autoComplete="off"
+                {...form.register('name', {
+                  onChange: (event: { target: { value: string } }) => {
+                    if (!form.getFieldState('slug').isDirty) {
+                      form.setValue('slug', slugOf(event.target.value));
+                    }
+                  },
+                })}
+              />
             )}
-          </div>
-          <div className="field">
-            <label htmlFor="upload-slug">Slug</label>
-            <input
-              id="upload-slug"
-              autoComplete="off"
-              aria-invalid={errors.slug ? true : undefined}
-              aria-describedby={errors.slug ? 'upload-slug-error' : undefined}
-              {...form.register('slug')}
-            />
-            {errors.slug && (
-              <p className="field-error" id="upload-slug-error">
-                {errors.slug.message}
-              </p>
+          </Field>
+          <Field form={form} name="slug" label="Slug">
+            {(props) => <input {...props} autoComplete="off" {...form.register('slug')} />}
+          </Field>
+          <Field form={form} name="data_type" label="Data type">
+            {(props) => (
+              <select {...props} {...form.register('data_type')}>
+                {DATA_TYPES.map((type) => (
+                  <option key={type}>{type}</option>
+                ))}
+              </select>
             )}
-          </div>
-          <div className="field">
-            <label htmlFor="upload-type">Data type</label>
-            <select id="upload-type" {...form.register('data_type')}>
-              {DATA_TYPES.map((type) => (
-                <option key={type}>{type}</option>
-              ))}
-            </select>
-          </div>
+          </Field>
           {/* biome-ignore lint/a11y/noStaticElementInteractions: a drop target for the mouse; the file input inside is the keyboard's way */}
           <div
             className={`dropzone${dragging ? ' dropzone--over' : ''}`}
