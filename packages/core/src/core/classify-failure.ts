@@ -84,7 +84,11 @@ function classify(raw: unknown, call: CallState): AvalaError | undefined {
   return createNetworkError(raw, request, context);
 }
 
-function fromHttpError(
+/**
+ * ky's `HTTPError` as an `AvalaError`: a 3xx that was not followed says so, anything else is
+ * classified from its status, headers and body (`errorFromHttp`).
+ */
+export function fromHttpError(
   raw: HTTPError,
   request: RequestInfo,
   context: { idempotent: boolean; attempts: number },

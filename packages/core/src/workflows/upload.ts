@@ -1,6 +1,6 @@
 import ky, { isHTTPError, isNetworkError, type StandardSchemaV1 } from 'ky';
+import { fromHttpError } from '../core/classify-failure.js';
 import { type AvalaError, isAvalaError } from '../errors/avala-error.js';
-import { errorFromHttp } from '../errors/classify-response.js';
 import {
   createAbortedError,
   createInvalidResponseError,
@@ -220,10 +220,7 @@ async function sendToStorage(
     const context = { attempts, idempotent: true };
     if (isAvalaError(raw)) return raw;
     if (signal?.aborted) return createAbortedError(signal.reason, request, context);
-    if (isHTTPError(raw)) {
-      const { status, statusText, headers } = raw.response;
-      return errorFromHttp({ ...context, status, statusText, headers, body: raw.data, request });
-    }
+    if (isHTTPError(raw)) return fromHttpError(raw, request, context);
     return createNetworkError(isNetworkError(raw) ? (raw.cause ?? raw) : raw, request, context);
   };
   try {
