@@ -82,7 +82,8 @@ describe('useAvalaExport', () => {
     expect(requestsTo(suite.sandbox, '/exports/').length).toBeGreaterThan(1);
   });
 
-  it('queues the sixth of six at once ("5 exports running") instead of earning a 429', async () => {
+  /** Six exports started at once, once the sixth waits in line behind five running. */
+  async function startSixExports() {
     const wrapper = providerWrapper({ client: suite.client, queryClient: suite.queryClient });
     const { result } = renderHook(
       () => Array.from({ length: 6 }, () => useAvalaExport({ pollMs: 100 })),
@@ -95,6 +96,11 @@ describe('useAvalaExport', () => {
       expect(result.current[5]?.phase).toBe('queued');
       expect(result.current[5]?.running).toBe(5);
     });
+    return result;
+  }
+
+  it('queues the sixth of six at once ("5 exports running") instead of earning a 429', async () => {
+    const result = await startSixExports();
     await waitFor(() => expect(result.current.every((e) => e.phase === 'exported')).toBe(true), {
       timeout: 8_000,
     });
@@ -102,18 +108,7 @@ describe('useAvalaExport', () => {
   });
 
   it('cancel takes a start out of line; the others go on', async () => {
-    const wrapper = providerWrapper({ client: suite.client, queryClient: suite.queryClient });
-    const { result } = renderHook(
-      () => Array.from({ length: 6 }, () => useAvalaExport({ pollMs: 100 })),
-      { wrapper },
-    );
-    act(() => {
-      for (const exp of result.current) exp.start({ dataset: DATASET_UID });
-    });
-    await waitFor(() => {
-      expect(result.current[5]?.phase).toBe('queued');
-      expect(result.current[5]?.running).toBe(5);
-    });
+    const result = await startSixExports();
     act(() => result.current[5]?.cancel());
     expect(result.current[5]?.phase).toBe('idle');
     await waitFor(() =>
