@@ -1,7 +1,8 @@
 /**
  * @avala-fetch/core — a typed, failure-aware client for the Avala API. The root holds what an
  * app uses; the rate-limit governor and the retry machinery have subpaths of their own
- * (`@avala-fetch/core/governor`, `@avala-fetch/core/retry`).
+ * (`@avala-fetch/core/governor`, `@avala-fetch/core/retry`), and so has the manual-upload
+ * workflow (`@avala-fetch/core/upload`).
  */
 
 // The client (docs/errors.md): createAvalaClient wires ky, the retry policy and the governor.
@@ -72,12 +73,3 @@ export type {
 // Safe paths (docs/security.md).
 export { path } from './utils/path.js';
 export { UnsafeUrlError, type UnsafeUrlReason } from './utils/url.js';
-// Workflows (docs/avala-api.md): the manual-upload flow as one call.
-export {
-  type UploadDatasetFile,
-  type UploadDatasetOptions,
-  type UploadFileOptions,
-  type UploadProgress,
-  uploadDataset,
-  uploadFile,
-} from './workflows/upload.js';

@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type AvalaError, uploadDataset, uploadFile } from '../../src/index.js';
+import type { AvalaError } from '../../src/index.js';
+import { uploadDataset, uploadFile } from '../../src/workflows/index.js';
 import { clientFor, failureOf, injectFault, resetSandbox, sandbox } from './helpers.js';
 
 // In Chromium against the sandbox's storage, which speaks HTTP/1.1 like S3's presigned POST:

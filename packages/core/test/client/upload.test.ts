@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { uploadDataset, uploadFile } from '../../src/index.js';
+import { uploadDataset, uploadFile } from '../../src/workflows/index.js';
 import { clientFor, failureOf, sandboxFor } from './harness.js';
 
 const file = (bytes: number, name = 'a.jpg') => new File([new Uint8Array(bytes)], name);

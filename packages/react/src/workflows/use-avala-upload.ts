@@ -1,10 +1,5 @@
-import {
-  type AnyAvalaError,
-  type AvalaClient,
-  isAvalaError,
-  type UploadDatasetOptions,
-  uploadFile,
-} from '@avala-fetch/core';
+import { type AnyAvalaError, type AvalaClient, isAvalaError } from '@avala-fetch/core';
+import { type UploadDatasetOptions, uploadFile } from '@avala-fetch/core/upload';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { useAvalaClient } from '../provider.js';
 
