@@ -98,20 +98,3 @@ export { useAvalaMutation } from './use-avala-mutation.js';
 export { useAvalaNotices } from './use-avala-notices.js';
 export { useAvalaQuery } from './use-avala-query.js';
 export { useRateLimit } from './use-rate-limit.js';
-export {
-  type AvalaExportJob,
-  type AvalaExportPhase,
-  type AvalaExportRequest,
-  type UseAvalaExportOptions,
-  type UseAvalaExportResult,
-  useAvalaExport,
-} from './workflows/use-avala-export.js';
-export {
-  type AvalaUploadFileState,
-  type AvalaUploadFileStatus,
-  type AvalaUploadPhase,
-  type AvalaUploadRequest,
-  type UseAvalaUploadOptions,
-  type UseAvalaUploadResult,
-  useAvalaUpload,
-} from './workflows/use-avala-upload.js';

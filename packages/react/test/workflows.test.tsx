@@ -1,7 +1,7 @@
 import { Blob as NodeBlob, File as NodeFile } from 'node:buffer';
 import { act, renderHook, waitFor } from '@testing-library/react';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { useAvalaExport, useAvalaUpload } from '../src/index.js';
+import { useAvalaExport, useAvalaUpload } from '../src/workflows/index.js';
 import { providerWrapper, requestsTo, sandboxSuite } from './helpers.js';
 
 // jsdom's FormData, File and Blob are not Node's: Node's fetch would send them as text, and

@@ -1,9 +1,5 @@
-import {
-  type AvalaExportRequest,
-  applyFieldErrors,
-  useAvalaClient,
-  useAvalaExport,
-} from '@avala-fetch/react';
+import { applyFieldErrors, useAvalaClient } from '@avala-fetch/react';
+import { type AvalaExportRequest, useAvalaExport } from '@avala-fetch/react/workflows';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';

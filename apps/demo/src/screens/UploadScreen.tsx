@@ -1,4 +1,4 @@
-import { useAvalaUpload } from '@avala-fetch/react';
+import { useAvalaUpload } from '@avala-fetch/react/workflows';
 import { zodResolver } from '@hookform/resolvers/zod';
 import { useEffect, useRef, useState } from 'react';
 import { useForm } from 'react-hook-form';

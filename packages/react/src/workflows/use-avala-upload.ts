@@ -64,9 +64,9 @@ export interface UseAvalaUploadResult {
 
 /**
  * Uploads files and creates a dataset from them through Avala's manual-upload flow
- * (`uploadFile` of `@avala-fetch/core`, docs/avala-api.md), with one progress entry per file
- * for a progress bar each. A file over `maxBytes` is `refused` with its 413 and the others go
- * on; the dataset is created from the files that reached storage, unless one failed in
+ * (`uploadFile` of `@avala-fetch/core/upload`, docs/avala-api.md), with one progress entry
+ * per file for a progress bar each. A file over `maxBytes` is `refused` with its 413 and the
+ * others go on; the dataset is created from the files that reached storage, unless one failed in
  * transfer (then `phase` is `error` and nothing is created). Unmounting cancels.
  *
  * @example
