@@ -125,33 +125,14 @@ export const initialNoticeState: NoticeState = { notices: [], dismissed: [] };
  *   they do; `forbidden` and `recovered` are not remembered, so the next one shows.
  */
 export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeState {
-  const { notices, dismissed } = state;
-  if (action.type === 'dismiss') {
-    const notice = notices.find((n) => n.id === action.id);
-    if (!notice) return state;
-    const kept = notices.filter((n) => n !== notice);
-    // Nothing ends a 403 or a recovery, so remembering it would hide every later one for good.
-    const forget = notice.kind === 'forbidden' || notice.kind === 'recovered';
-    return { notices: kept, dismissed: forget ? dismissed : [...dismissed, notice.kind] };
-  }
+  if (action.type === 'dismiss') return dismiss(state, action.id);
   const { event, at } = action;
   if (event.type === 'recovered') return recover(state, event.from, at);
   if (event.type === 'response') {
-    return event.status >= 200 && event.status < 300 ? clear(state, 'unauthorized') : state;
+    return event.status >= 200 && event.status < 300 ? end(state, 'unauthorized') : state;
   }
   const next = noticeOf(event, at);
-  if (!next || dismissed.includes(next.kind)) return state;
-  const index = notices.findIndex((n) => n.kind === next.kind);
-  const previous = notices[index];
-  if (!previous) {
-    // A new rate limit, outage or network failure makes an earlier "recovered" stale.
-    const kept = passing.has(next.kind) ? notices.filter((n) => n.kind !== 'recovered') : notices;
-    return { dismissed, notices: [...kept, next] };
-  }
-  const retryAt = latest(retryAtOf(previous), retryAtOf(next));
-  if (retryAt === retryAtOf(previous)) return state;
-  const moved = { ...next, since: previous.since, retryAt } as AvalaNoticeData;
-  return { dismissed, notices: notices.map((n, i) => (i === index ? moved : n)) };
+  return next ? raise(state, next) : state;
 }
 
 /** The conditions that end by themselves, with a `recovered` notice. */
@@ -179,79 +160,106 @@ const recoveredMessages: Record<PassingCondition, string> = {
   offline: 'The connection to the Avala API is back.',
 };
 
+type NoticeOfKind<K extends AvalaNoticeKind> = Extract<AvalaNoticeData, { kind: K }>;
+
+/** A notice of `kind`: its id is its kind, as there is at most one of each. */
+function notice<K extends AvalaNoticeKind>(
+  kind: K,
+  message: string,
+  since: number,
+  fields: Omit<NoticeOfKind<K>, keyof NoticeBase<K>>,
+): NoticeOfKind<K> {
+  return { id: kind, kind, message, since, ...fields } as NoticeOfKind<K>;
+}
+
 /** The notice an event raises on its own, or `undefined` for an event that raises none. */
 function noticeOf(event: AvalaEvent, since: number): AvalaNoticeData | undefined {
   switch (event.type) {
     case 'rate_limited':
-      return { ...base('rate_limited', since), retryAt: event.until };
+      return notice('rate_limited', messages.rate_limited, since, { retryAt: event.until });
     case 'concurrency_limited': {
-      const { pool, limit, until: retryAt } = event;
+      const { pool, limit, until } = event;
       const message = concurrencyMessage(pool, limit);
-      return {
-        id: 'concurrency_limited',
-        kind: 'concurrency_limited',
-        message,
-        since,
-        pool,
-        limit,
-        retryAt,
-      };
+      return notice('concurrency_limited', message, since, { pool, limit, retryAt: until });
     }
     case 'service_unavailable':
-      return {
-        ...base('service_unavailable', since),
+      return notice('service_unavailable', messages.service_unavailable, since, {
         retryAt: event.until,
         detail: detailOf(event.error),
-      };
+      });
     case 'offline':
-      return base('offline', since);
+      return notice('offline', messages.offline, since, {});
     case 'error': {
       const { error } = event;
       if (error.kind === 'unauthorized') {
-        return { ...base('unauthorized', since), detail: detailOf(error) };
+        return notice('unauthorized', messages.unauthorized, since, { detail: detailOf(error) });
       }
       if (error.kind !== 'forbidden') return undefined;
       const { code, docUrl } = error;
-      return { ...base('forbidden', since), detail: detailOf(error), code, docUrl };
+      return notice('forbidden', messages.forbidden, since, {
+        detail: detailOf(error),
+        code,
+        docUrl,
+      });
     }
     default:
       return undefined;
   }
 }
 
-function base<K extends keyof typeof messages>(kind: K, since: number) {
-  return { id: kind, kind, message: messages[kind], since };
+/** Shows a condition's notice, unless the user dismissed it or it repeats one shown. */
+function raise(state: NoticeState, next: AvalaNoticeData): NoticeState {
+  const { notices, dismissed } = state;
+  if (dismissed.includes(next.kind)) return state;
+  const shown = notices.find((n) => n.kind === next.kind);
+  if (!shown) {
+    // A new rate limit, outage or network failure makes an earlier "recovered" stale.
+    const kept = passing.has(next.kind) ? without(notices, 'recovered') : notices;
+    return { dismissed, notices: [...kept, next] };
+  }
+  // A repeat only ever brings a later retry time; the notice keeps when it was first seen.
+  if (!(retryAtOf(next) > retryAtOf(shown))) return state;
+  return { dismissed, notices: put(notices, { ...next, since: shown.since }) };
 }
 
-/** Ends a passing condition and, if the user had seen it, says it recovered. */
+/** Ends a passing condition and, if the user had seen it (shown or dismissed), says so. */
 function recover(state: NoticeState, from: PassingCondition, at: number): NoticeState {
-  const noticed = state.notices.some((n) => n.kind === from) || state.dismissed.includes(from);
-  if (!noticed) return state;
-  const ended = clear(state, from);
-  const recovered: RecoveredNotice = {
-    id: 'recovered',
-    kind: 'recovered',
-    from,
-    message: recoveredMessages[from],
-    since: at,
-  };
+  const ended = end(state, from);
+  if (ended === state) return state;
+  const recovered = notice('recovered', recoveredMessages[from], at, { from });
   // One at a time: a second recovery (say offline, then the rate limit) replaces the first.
-  const index = ended.notices.findIndex((n) => n.kind === 'recovered');
-  const notices =
-    index === -1
-      ? [...ended.notices, recovered]
-      : ended.notices.map((n, i) => (i === index ? recovered : n));
-  return { ...ended, notices };
+  return { ...ended, notices: put(ended.notices, recovered) };
 }
 
 /** Ends a condition: its notice goes, and a later occurrence is shown again. */
-function clear(state: NoticeState, kind: AvalaNoticeKind): NoticeState {
+function end(state: NoticeState, kind: AvalaNoticeKind): NoticeState {
   const { notices, dismissed } = state;
   if (!notices.some((n) => n.kind === kind) && !dismissed.includes(kind)) return state;
+  return { notices: without(notices, kind), dismissed: dismissed.filter((k) => k !== kind) };
+}
+
+/** Hides a notice; a condition that ends is remembered as dismissed until it does. */
+function dismiss(state: NoticeState, id: string): NoticeState {
+  const { notices, dismissed } = state;
+  const shown = notices.find((n) => n.id === id);
+  if (!shown) return state;
+  // Nothing ends a 403 or a recovery, so remembering it would hide every later one for good.
+  const forget = shown.kind === 'forbidden' || shown.kind === 'recovered';
   return {
-    notices: notices.filter((n) => n.kind !== kind),
-    dismissed: dismissed.filter((k) => k !== kind),
+    notices: without(notices, shown.kind),
+    dismissed: forget ? dismissed : [...dismissed, shown.kind],
   };
+}
+
+/** The notices without the one of `kind`. */
+function without(notices: readonly AvalaNoticeData[], kind: AvalaNoticeKind) {
+  return notices.filter((n) => n.kind !== kind);
+}
+
+/** The notices with `notice` in the place of the one of its kind, or appended. */
+function put(notices: readonly AvalaNoticeData[], notice: AvalaNoticeData) {
+  const index = notices.findIndex((n) => n.kind === notice.kind);
+  return index === -1 ? [...notices, notice] : notices.map((n, i) => (i === index ? notice : n));
 }
 
 /** "5 exports are running; yours starts when one finishes." — with what is known of the pool. */
@@ -262,12 +270,9 @@ function concurrencyMessage(pool: string | undefined, limit: number | undefined)
   return `${running} are running; yours starts when one finishes.`;
 }
 
-function retryAtOf(notice: AvalaNoticeData): number | undefined {
-  return 'retryAt' in notice ? notice.retryAt : undefined;
-}
-
-function latest(a: number | undefined, b: number | undefined): number | undefined {
-  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+/** A notice's retry time; one without (or with none known) compares as the earliest. */
+function retryAtOf(notice: AvalaNoticeData): number {
+  return ('retryAt' in notice ? notice.retryAt : undefined) ?? Number.NEGATIVE_INFINITY;
 }
 
 function detailOf(error: AvalaError): string | undefined {
