@@ -11,7 +11,7 @@
  */
 import type { AvalaErrorKind, RequestInfo } from '../types/errors.js';
 import { parseRateLimit, parseServerWait, toHeaders } from '../utils/headers.js';
-import type { AvalaError, AvalaErrorSubclassInit } from './avala-error.js';
+import type { AvalaError } from './avala-error.js';
 import { createErrorOfKind } from './kinds.js';
 import { looksLikeMarkup, oneLine, statusLine } from './message.js';
 import { parseErrorBody, parseJsonText, truncateTextBody } from './parse-body.js';
@@ -97,45 +97,40 @@ export function errorFromHttp(input: HttpErrorInput): AvalaError {
   const status = input.status;
   const kind = kindFromStatus(status);
   // Status 0 (`Response.error()`) means no response arrived: no status on the error.
-  const base: AvalaErrorSubclassInit = {
-    status: kind === 'network' ? undefined : status,
-    cause: input.cause,
-  };
+  const ownStatus = kind === 'network' ? undefined : status;
+  const cause = input.cause;
   try {
-    base.statusText = input.statusText;
-    base.request = input.request;
-    base.idempotent = input.idempotent;
-    base.attempts = input.attempts;
+    const { statusText, body } = input;
     const now = input.now ?? Date.now();
     const headers = toHeaders(input.headers);
-    const parsed = parseErrorBody(input.body);
-    const init: AvalaErrorSubclassInit = {
-      ...base,
-      detail: parsed.detail,
-      code: parsed.code,
-      docUrl: parsed.docUrl,
-      fieldErrors: parsed.fieldErrors,
-      nonFieldErrors: parsed.nonFieldErrors,
+    const { text, json, ...parts } = parseErrorBody(body);
+    const hasServerText =
+      parts.detail !== undefined ||
+      parts.nonFieldErrors.length > 0 ||
+      Object.keys(parts.fieldErrors).length > 0;
+    let message: string | undefined;
+    if (kind === 'invalid_response') {
+      message = `Invalid response (${status}): the body could not be used`;
+    } else if (kind !== 'network' && !hasServerText && text !== undefined) {
+      message = textMessage(status, statusText, text);
+    }
+    return createErrorOfKind(kind, {
+      ...parts,
+      message,
+      status: ownStatus,
+      statusText,
+      request: input.request,
+      idempotent: input.idempotent,
+      attempts: input.attempts,
       retryAfterMs: parseServerWait(status, headers, now),
       rateLimit: parseRateLimit(headers, now),
-      body: parsed.json !== undefined ? parsed.json : truncateTextBody(input.body),
-    };
-    const hasServerText =
-      parsed.detail !== undefined ||
-      parsed.nonFieldErrors.length > 0 ||
-      Object.keys(parsed.fieldErrors).length > 0;
-    if (kind === 'invalid_response') {
-      init.message = `Invalid response (${status}): the body could not be used`;
-    } else if (kind !== 'network' && !hasServerText && parsed.text !== undefined) {
-      init.message = textMessage(status, input.statusText, parsed.text);
-    }
-    return createErrorOfKind(kind, init);
+      body: json !== undefined ? json : truncateTextBody(body),
+      cause,
+    });
   } catch {
-    try {
-      return createErrorOfKind(kind, base);
-    } catch {
-      return createErrorOfKind(kind, { status: base.status });
-    }
+    // Only input the types rule out gets here (a `statusText` that is no string, a request
+    // whose getters throw): the error still has its kind and status.
+    return createErrorOfKind(kind, { status: ownStatus, cause });
   }
 }
 
@@ -167,18 +162,16 @@ export async function errorFromResponse(
   }
   let body: unknown;
   try {
-    const read = await readBoundedText(
+    const text = await readBoundedText(
       response,
       options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
     );
-    if (read !== undefined && read.text.trim() !== '') {
+    if (text !== undefined && text.trim() !== '') {
       const contentType = headers?.get('content-type') ?? '';
       const json =
-        /json/i.test(contentType) || /^\s*[[{]/.test(read.text)
-          ? parseJsonText(read.text)
-          : undefined;
-      body = json !== undefined ? json : read.text;
+        /json/i.test(contentType) || /^\s*[[{]/.test(text) ? parseJsonText(text) : undefined;
+      body = json !== undefined ? json : text;
     }
   } catch {
     body = undefined;
@@ -195,19 +188,23 @@ export async function errorFromResponse(
   });
 }
 
-/** The body text (at most `maxBytes` bytes of it), or `undefined` when it cannot be read. */
+/**
+ * The body text (at most `maxBytes` bytes of it; what arrived before a stall or a broken
+ * stream), or `undefined` when it cannot be read.
+ */
 async function readBoundedText(
   response: Response,
   maxBytes: number,
   timeoutMs: number,
-): Promise<{ text: string; truncated: boolean } | undefined> {
+): Promise<string | undefined> {
   const stream = response.body;
-  if (stream === null) return response.bodyUsed ? undefined : { text: '', truncated: false };
+  if (stream === null) return response.bodyUsed ? undefined : '';
   const reader = stream.getReader();
   const decoder = new TextDecoder();
   let text = '';
   let bytes = 0;
-  let truncated = false;
+  // Set when the stream ended: otherwise (a stall, the limit, a broken stream) the rest is cancelled.
+  let finished = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const stalled = new Promise<'stalled'>((resolve) => {
     timer = setTimeout(() => resolve('stalled'), timeoutMs);
@@ -215,32 +212,27 @@ async function readBoundedText(
   try {
     for (;;) {
       const chunk = await Promise.race([reader.read(), stalled]);
-      if (chunk === 'stalled') {
-        truncated = true;
+      if (chunk === 'stalled') break;
+      if (chunk.done) {
+        finished = true;
         break;
       }
-      if (chunk.done) break;
       const room = maxBytes - bytes;
-      if (chunk.value.byteLength >= room) {
-        text += decoder.decode(chunk.value.subarray(0, room), { stream: true });
-        bytes = maxBytes;
-        truncated = chunk.value.byteLength > room;
-        if (truncated) break;
-        continue;
-      }
-      bytes += chunk.value.byteLength;
-      text += decoder.decode(chunk.value, { stream: true });
+      const kept = chunk.value.subarray(0, room);
+      text += decoder.decode(kept, { stream: true });
+      bytes += kept.byteLength;
+      if (chunk.value.byteLength > room) break;
     }
     text += decoder.decode();
   } catch {
-    truncated = true;
+    // A broken stream: what arrived before still counts.
   } finally {
     clearTimeout(timer);
     // Stop the download of whatever we did not read; a failing cancel is of no interest.
-    if (truncated) reader.cancel().catch(() => undefined);
-    else reader.releaseLock();
+    if (finished) reader.releaseLock();
+    else reader.cancel().catch(() => undefined);
   }
-  return { text, truncated };
+  return text;
 }
 
 // `Bad Gateway (502)`, plus a short plain-text body (a proxy's one-liner); never markup.

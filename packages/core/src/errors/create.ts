@@ -5,8 +5,14 @@
  */
 import type { StandardSchemaV1Issue } from 'ky';
 import type { RequestInfo } from '../types/errors.js';
-import { isSecretPath, REDACTED, redactString } from '../utils/redact.js';
-import { AbortedError, InvalidResponseError, NetworkError, TimeoutError } from './kinds.js';
+import { redactString } from '../utils/redact.js';
+import {
+  AbortedError,
+  InvalidResponseError,
+  NetworkError,
+  TimeoutError,
+  toSchemaIssue,
+} from './kinds.js';
 import { truncateTextBody } from './parse-body.js';
 
 /** Extra facts the client may add to a factory-built error. */
@@ -84,29 +90,16 @@ export interface InvalidResponseInput extends FailureContext {
  */
 export function createInvalidResponseError(input: InvalidResponseInput = {}): InvalidResponseError {
   const where = input.status === undefined ? '' : ` (${input.status})`;
-  const first = input.issues?.[0];
-  let message: string;
-  if (first) {
-    const path = (first.path ?? [])
-      .map((segment) => String(typeof segment === 'object' ? segment.key : segment))
-      .join('.');
-    const more =
-      (input.issues?.length ?? 0) > 1 ? ` (+${(input.issues?.length ?? 1) - 1} more)` : '';
-    const text = isSecretPath(path) ? REDACTED : first.message;
-    message = `Invalid response${where}: ${path ? `${path}: ` : ''}${text}${more}`;
-  } else {
-    message = `Invalid response${where}: the body is not valid JSON`;
+  const issues = input.issues ?? [];
+  let message = `Invalid response${where}: the body is not valid JSON`;
+  if (issues[0]) {
+    // The issue as the error stores it: its path as plain keys, its message redacted.
+    const first = toSchemaIssue(issues[0]);
+    const path = first.path?.join('.');
+    const more = issues.length > 1 ? ` (+${issues.length - 1} more)` : '';
+    message = `Invalid response${where}: ${path ? `${path}: ` : ''}${first.message}${more}`;
   }
-  return new InvalidResponseError({
-    status: input.status,
-    issues: input.issues,
-    cause: input.cause,
-    body: truncateTextBody(input.body),
-    request: input.request,
-    idempotent: input.idempotent,
-    attempts: input.attempts,
-    message,
-  });
+  return new InvalidResponseError({ ...input, body: truncateTextBody(input.body), message });
 }
 
 function describe(value: unknown): string {

@@ -46,7 +46,8 @@ export class InvalidResponseError extends AvalaError {
   }
 }
 
-function toSchemaIssue(issue: StandardSchemaV1Issue): SchemaIssue {
+/** A Standard Schema issue as an error stores it: path as plain keys, message redacted. */
+export function toSchemaIssue(issue: StandardSchemaV1Issue): SchemaIssue {
   const path = issue.path?.map((segment) => {
     const key = typeof segment === 'object' && segment !== null ? segment.key : segment;
     return typeof key === 'number' ? key : redactString(String(key));
