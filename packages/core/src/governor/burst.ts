@@ -17,7 +17,7 @@ export class BurstWindow {
   /** How many slots there may be: `perWindow`, 0 for no cap. */
   readonly #size: number;
   /** Set when a report filled every slot at once: until then, none is free. */
-  #fullUntil = Number.NEGATIVE_INFINITY;
+  #fullUntil = -Infinity;
   readonly #windowMs: number;
   readonly #marginMs: number;
   /** The slot that frees first. */

@@ -122,7 +122,7 @@ class RateLimitGovernor implements Governor {
         scope,
         since: now,
         signal,
-        maxWaitMs: request.maxWaitMs ?? Number.POSITIVE_INFINITY,
+        maxWaitMs: request.maxWaitMs ?? Infinity,
         resolve,
         reject,
         holdsSlot: false,
@@ -337,11 +337,11 @@ class RateLimitGovernor implements Governor {
   ): void {
     if (cause === 'concurrency_limited') {
       // Only the pool was full: the rest of the traffic goes on. Outside a pool nothing waits.
-      if (pool?.hold.set(until, cause)) this.#recheck = true;
+      if (pool?.hold.set(until)) this.#recheck = true;
       return;
     }
     const hold = cause === 'service_unavailable' ? this.#outage : scope.hold;
-    if (!hold.set(until, cause)) return;
+    if (!hold.set(until)) return;
     this.#recheck = true;
     this.#tabs.share(cause === 'service_unavailable' ? this.#scopes.main : scope, true);
     this.#changed();
@@ -397,7 +397,7 @@ class RateLimitGovernor implements Governor {
     if (this.#recheck) this.#failTooLong(now);
     while (!this.#tabs.yielding) {
       let next: ScopeState<Waiter> | undefined;
-      let nextSeq = Number.POSITIVE_INFINITY;
+      let nextSeq = Infinity;
       for (const scope of this.#scopes.all()) {
         const head = scope.line.head();
         if (!head || head.seq >= nextSeq || this.#openingAt(scope, now) > now) continue;
@@ -480,7 +480,7 @@ class RateLimitGovernor implements Governor {
 
   /** Keeps one timer: for the next opening, or, when idle, for the state to catch up with time. */
   #schedule(now: number): void {
-    let at = Number.POSITIVE_INFINITY;
+    let at = Infinity;
     let waiting = false;
     for (const scope of this.#scopes.all()) {
       const opening = this.#openingAt(scope, now);

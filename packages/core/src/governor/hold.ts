@@ -18,17 +18,15 @@ export const probePatienceMs = 5_000;
 export class Hold {
   /** Epoch ms until which nothing covered is sent; `undefined` when not holding. */
   until: number | undefined;
-  cause: HoldCause | undefined;
   /** `due`: the hold has passed and the next request is its probe; `sent`: awaiting its answer. */
   #probe: 'none' | 'due' | 'sent' = 'none';
   /** When the probe out now was sent. */
   #probeSentAt = 0;
 
   /** Holds until `until`; true when that is later than the hold already in place. */
-  set(until: number, cause: HoldCause): boolean {
+  set(until: number): boolean {
     if (this.until !== undefined && this.until >= until) return false;
     this.until = until;
-    this.cause = cause;
     return true;
   }
 

@@ -62,7 +62,7 @@ export function normalizeRateLimitOptions(
   };
   requireCount('initialConcurrency', options.initialConcurrency);
   // Infinity turns the burst cap off; anything else must be a whole positive number.
-  if (options.burstPerSecond !== Number.POSITIVE_INFINITY) {
+  if (options.burstPerSecond !== Infinity) {
     requireCount('burstPerSecond', options.burstPerSecond);
   }
   const names = new Set<string>();

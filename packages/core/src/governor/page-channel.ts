@@ -1,4 +1,11 @@
-import { BudgetChannel, type BudgetMessage, type ChannelLike, type Received } from './broadcast.js';
+import {
+  type BudgetMessage,
+  type ChannelLike,
+  openBroadcastChannel,
+  type Received,
+  readMessage,
+  tag,
+} from './broadcast.js';
 
 /** Another tab counts as active this long after its last message. */
 const peerActiveMs = 10_000;
@@ -10,7 +17,7 @@ type ChannelFactory = (name: string) => ChannelLike | undefined;
 /** What a page's channel needs of each governor's tab link on it. */
 export interface PageMember {
   /** Another tab's message; `newcomer` when that tab was first heard of just now. */
-  hearTab(message: BudgetMessage, newcomer: boolean): void;
+  hearTab(message: Exclude<BudgetMessage, { type: 'bye' }>, newcomer: boolean): void;
 }
 
 /** Every page channel open in this realm, by channel factory (`undefined`: the default) and name. */
@@ -21,10 +28,14 @@ const pages = new Map<ChannelFactory | undefined, Map<string, PageChannel<PageMe
  * channel name share one `BroadcastChannel`, one id and what is known of the other tabs. They
  * hear each other's news at once, through {@link PageChannel.members}, never over the channel:
  * two clients of one page neither structured-clone a message per send for each other nor wait
- * a task for one, and the other tabs count the page once.
+ * a task for one, and the other tabs count the page once. Messages that are not ours are ignored.
  */
 export class PageChannel<M extends PageMember> {
-  readonly #channel: BudgetChannel;
+  /** `undefined` where the runtime has no channel: every post is then a no-op. */
+  readonly #channel: ChannelLike | undefined;
+  /** This page's id in messages, so other tabs can tell how many share the budget. */
+  readonly #id = Math.random().toString(36).slice(2);
+  /** Where {@link pages} keeps it. */
   readonly #key: [ChannelFactory | undefined, string];
   /** The governors of this page on the channel, oldest first. */
   readonly members = new Set<M>();
@@ -64,13 +75,22 @@ export class PageChannel<M extends PageMember> {
     this.#key = [factory, name];
     this.#now = now;
     this.#helloUntil = now() + helloAnswerMs;
-    this.#channel = new BudgetChannel(name, (received) => this.#hear(received), factory);
-    this.#channel.post({ type: 'hello' });
+    const channel = (factory ?? openBroadcastChannel)(name);
+    if (channel) {
+      channel.onmessage = (event) => {
+        const received = readMessage(event.data);
+        if (received) this.#hear(received);
+      };
+      // A Node process must be free to exit with the channel open (tests, scripts).
+      channel.unref?.();
+    }
+    this.#channel = channel;
+    this.post({ type: 'hello' });
   }
 
   /** Whether another tab may hear us: one has spoken, or our hello may still be answered. */
   heard(now: number): boolean {
-    return this.#channel.open && (this.#known.size > 0 || now < this.#helloUntil);
+    return this.#channel !== undefined && (this.#known.size > 0 || now < this.#helloUntil);
   }
 
   /** Forgets tabs silent for a while and returns how many others are active at `now`. */
@@ -83,7 +103,11 @@ export class PageChannel<M extends PageMember> {
 
   /** Tells the other tabs (no-op without a channel). */
   post(message: BudgetMessage): void {
-    this.#channel.post(message);
+    try {
+      this.#channel?.postMessage({ tag, from: this.#id, ...message });
+    } catch {
+      // A channel closed underneath us (page unloading) only loses the sharing, not the call.
+    }
   }
 
   /** Takes `member` out; the last one to leave says goodbye and closes the channel. */
@@ -93,8 +117,11 @@ export class PageChannel<M extends PageMember> {
     const byName = pages.get(factory);
     byName?.delete(name);
     if (byName?.size === 0) pages.delete(factory);
-    if (this.#known.size > 0) this.#channel.post({ type: 'bye' });
-    this.#channel.close();
+    if (this.#known.size > 0) this.post({ type: 'bye' });
+    const channel = this.#channel;
+    if (!channel) return;
+    channel.onmessage = null;
+    channel.close();
   }
 
   #hear({ from, message }: Received): void {

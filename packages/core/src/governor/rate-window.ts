@@ -74,14 +74,14 @@ export class Budget {
    * confirmed window are left alone (for other tabs that may be spending them right now).
    */
   openingAt(now: number, reserve = 0): number {
-    const remaining = this.remaining ?? Number.POSITIVE_INFINITY;
+    const remaining = this.remaining ?? Infinity;
     if (this.#confirmed) {
       if (remaining > reserve) return now;
       const reset = (this.resetAt ?? now) + this.#marginMs;
       return Math.min(reset, this.sliding.nextAt ?? reset);
     }
     if (this.#probing === 0) return now; // nothing will answer: a probe must go, or nothing will
-    if (this.#probing >= this.#congestionWindow || remaining <= 0) return Number.POSITIVE_INFINITY;
+    if (this.#probing >= this.#congestionWindow || remaining <= 0) return Infinity;
     return now;
   }
 
@@ -93,7 +93,7 @@ export class Budget {
    * `undefined` while requests may go, or nobody knows when.
    */
   spentUntil(reserve = 0): number | undefined {
-    const spent = this.#confirmed && (this.remaining ?? Number.POSITIVE_INFINITY) <= reserve;
+    const spent = this.#confirmed && (this.remaining ?? Infinity) <= reserve;
     if (!spent || this.resetAt === undefined) return undefined;
     const reset = this.resetAt - resetRoundingMs;
     return Math.min(reset, this.sliding.nextAt ?? reset);
@@ -127,7 +127,7 @@ export class Budget {
     const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt));
     const newWindow = this.resetAt === undefined || resetAt > this.resetAt;
     // The server's count replaces ours: sends it may have let go already are not given back.
-    if (newWindow || estimate < (this.remaining ?? Number.POSITIVE_INFINITY)) {
+    if (newWindow || estimate < (this.remaining ?? Infinity)) {
       this.sliding.forgetCounted(now, limit - remaining);
     }
     if (newWindow) {

@@ -1,7 +1,6 @@
-import type { BudgetMessage, ChannelLike, SharedBudget } from './broadcast.js';
+import type { BudgetMessage, ChannelLike } from './broadcast.js';
 import type { BurstWindow } from './burst.js';
 import type { Hold } from './hold.js';
-import { mainScope } from './options.js';
 import { PageChannel, type PageMember } from './page-channel.js';
 import type { ScopeState, Scopes } from './scopes.js';
 
@@ -25,9 +24,6 @@ export interface TabHost {
 /** News of one scope: sends, and what the sender knows of its budget and holds. */
 type Update = Extract<BudgetMessage, { type: 'update' }>;
 
-/** Per scope (`undefined`: main), what one task changed: sends, and whether holds did. */
-type Outbox = Map<string | undefined, { sends: number; holds: boolean }>;
-
 /**
  * Tab sharing: the budget belongs to the key, not to the tab, so the governors of one origin
  * tell each other what they send, learn and are asked to wait. Governors of one page hear each
@@ -50,7 +46,8 @@ export class Tabs implements PageMember {
    * Without it, two tabs would each spend the whole remaining budget at once.
    */
   yielding = false;
-  #outbox: Outbox = new Map();
+  /** Per scope, what this task changed for the other tabs: sends, and whether holds did. */
+  readonly #outbox = new Map<ScopeState<unknown>, { sends: number; holds: boolean }>();
   #pending = false;
   #closed = false;
 
@@ -68,9 +65,7 @@ export class Tabs implements PageMember {
     this.#page = PageChannel.join(name, factory, this, host.now);
     for (const sibling of this.#page.members) {
       if (sibling === this) continue;
-      sibling.#greet((scope, holding) => {
-        this.#take({ type: 'update', sends: 0, ...named(scope), ...sibling.#news(scope, holding) });
-      });
+      sibling.#greet((scope, holding) => this.#take(sibling.#update(scope, 0, holding)));
     }
   }
 
@@ -78,25 +73,14 @@ export class Tabs implements PageMember {
   sent(scope: ScopeState<unknown>): void {
     const page = this.#page;
     if (!page) return;
-    if (page.members.size > 1) this.#tellSiblings({ type: 'update', sends: 1, ...named(scope) });
-    if (!this.#heard()) return;
-    this.#entry(tabScope(scope)).sends++;
-    this.#flushSoon();
-    if (this.activePeers > 0) this.yielding = true;
+    if (page.members.size > 1) this.#tellSiblings({ type: 'update', scope: scope.name, sends: 1 });
+    if (this.#tellTabs(scope, 1, false) && this.activePeers > 0) this.yielding = true;
   }
 
   /** Tells `scope`'s budget (and, with `holds`, its holds) to the page's other governors now, and to other tabs. */
   share(scope: ScopeState<unknown>, holds = false): void {
-    const name = tabScope(scope);
-    if ((this.#page?.members.size ?? 0) > 1) {
-      this.#tellSiblings({
-        type: 'update',
-        sends: 0,
-        ...named(scope),
-        ...this.#news(scope, holds),
-      });
-    }
-    this.#mark(name, holds);
+    if ((this.#page?.members.size ?? 0) > 1) this.#tellSiblings(this.#update(scope, 0, holds));
+    this.#tellTabs(scope, 0, holds);
   }
 
   /** Forgets tabs silent for a while and returns how many others are active at `now`. */
@@ -111,17 +95,14 @@ export class Tabs implements PageMember {
   }
 
   /** Another tab's message (see {@link PageMember}). */
-  hearTab(message: BudgetMessage, newcomer: boolean): void {
-    if (this.#closed || message.type === 'bye') return;
-    if (message.type === 'update') {
-      // A tab first heard of now missed what we told nobody: tell it what we know.
-      if (newcomer) this.#greet((scope, holding) => this.#mark(tabScope(scope), holding));
-      this.#receive(message);
-      return;
-    }
-    this.#greet((scope, holding) => this.#mark(tabScope(scope), holding));
+  hearTab(message: Exclude<BudgetMessage, { type: 'bye' }>, newcomer: boolean): void {
+    if (this.#closed) return;
+    const update = message.type === 'update';
+    // A tab first heard of now missed what we told nobody: tell it what we know.
+    if (newcomer || !update) this.#greet((scope, holding) => this.#tellTabs(scope, 0, holding));
+    if (update) this.#receive(message);
     // Always answer a hello, so that the new tab knows someone listens.
-    this.#mark(undefined, false);
+    else this.#tellTabs(this.#host.scopes.main, 0, false);
   }
 
   #tellSiblings(message: Update): void {
@@ -150,14 +131,10 @@ export class Tabs implements PageMember {
       if (message.sends > 0) scope.budget.recordOtherSends(message.sends);
       // Another governor's view needs no ageing: it counts every send it had heard of.
       if (message.budget) scope.budget.learn(message.budget, scope.budget.sends, now);
-      if (message.blockedUntil !== undefined) {
-        longer = scope.hold.set(message.blockedUntil, 'rate_limited');
-      }
+      if (message.blockedUntil !== undefined) longer = scope.hold.set(message.blockedUntil);
       longer ||= scope.budget.spentUntil(this.activePeers) !== spent;
     }
-    if (message.outage !== undefined) {
-      longer = outage.set(message.outage, 'service_unavailable') || longer;
-    }
+    if (message.outage !== undefined) longer = outage.set(message.outage) || longer;
     return longer;
   }
 
@@ -171,76 +148,54 @@ export class Tabs implements PageMember {
     }
   }
 
-  /** What others should hear about `scope` (by name as messages give it); `withHolds` adds its holds. */
-  #news(scope: ScopeState<unknown> | string | undefined, withHolds: boolean): ScopeNews {
-    const { scopes, outage } = this.#host;
-    const state = typeof scope === 'object' ? scope : scopes.named(scope);
-    const news: ScopeNews = {};
-    if (!state) return news;
-    const { limit, remaining, resetAt, confirmed } = state.budget;
-    if (confirmed && limit !== undefined && remaining !== undefined && resetAt !== undefined) {
-      news.budget = { limit, remaining, resetAt };
+  /**
+   * What others should hear about `scope`: `sends` of ours, its confirmed budget, and with
+   * `withHolds` the holds it is under (the outage's with the main scope).
+   */
+  #update(scope: ScopeState<unknown>, sends: number, withHolds: boolean): Update {
+    const { budget, hold } = scope;
+    const { limit, remaining, resetAt } = budget;
+    const update: Update = { type: 'update', scope: scope.name, sends };
+    if (
+      budget.confirmed &&
+      limit !== undefined &&
+      remaining !== undefined &&
+      resetAt !== undefined
+    ) {
+      update.budget = { limit, remaining, resetAt };
     }
-    if (!withHolds) return news;
+    if (!withHolds) return update;
+    const { scopes, outage } = this.#host;
     const now = this.#host.now();
-    if (state.hold.activeAt(now)) news.blockedUntil = state.hold.until;
-    if (state === scopes.main && outage.activeAt(now)) news.outage = outage.until;
-    return news;
+    if (hold.activeAt(now)) update.blockedUntil = hold.until;
+    if (scope === scopes.main && outage.activeAt(now)) update.outage = outage.until;
+    return update;
   }
 
-  /** Whether another tab may hear us (see `PageChannel.heard`). */
-  #heard(): boolean {
-    return this.#page?.heard(this.#host.now()) ?? false;
-  }
-
-  #mark(scope: string | undefined, holds: boolean): void {
-    if (!this.#heard()) return;
-    const entry = this.#entry(scope);
-    entry.holds ||= holds;
-    this.#flushSoon();
-  }
-
-  #entry(scope: string | undefined): { sends: number; holds: boolean } {
+  /**
+   * Notes `sends` and whether `holds` changed in `scope` for the other tabs, told in one message
+   * at the end of the task; false when no other tab may hear us (see `PageChannel.heard`).
+   */
+  #tellTabs(scope: ScopeState<unknown>, sends: number, holds: boolean): boolean {
+    if (!this.#page?.heard(this.#host.now())) return false;
     let entry = this.#outbox.get(scope);
     if (!entry) {
       entry = { sends: 0, holds: false };
       this.#outbox.set(scope, entry);
     }
-    return entry;
-  }
-
-  #flushSoon(): void {
-    if (this.#pending) return;
+    entry.sends += sends;
+    entry.holds ||= holds;
+    if (this.#pending) return true;
     this.#pending = true;
     queueMicrotask(() => {
-      const outbox = this.#outbox;
-      this.#outbox = new Map();
       this.#pending = false;
-      if (this.#closed) return;
-      for (const [scope, { sends, holds }] of outbox) {
-        const message: BudgetMessage = { type: 'update', sends, ...this.#news(scope, holds) };
-        if (scope !== undefined) message.scope = scope;
-        this.#page?.post(message);
+      if (!this.#closed) {
+        for (const [told, { sends, holds }] of this.#outbox) {
+          this.#page?.post(this.#update(told, sends, holds));
+        }
       }
+      this.#outbox.clear();
     });
+    return true;
   }
-}
-
-/** What one scope has to tell the other tabs when this task ends. */
-interface ScopeNews {
-  budget?: SharedBudget;
-  /** The end of the scope's rate hold, epoch ms. */
-  blockedUntil?: number;
-  /** The end of the outage hold of everyone, epoch ms (told with the main scope). */
-  outage?: number;
-}
-
-/** How a scope is named in tab messages: the main scope by no name. */
-function tabScope(scope: ScopeState<unknown>): string | undefined {
-  return scope.name === mainScope ? undefined : scope.name;
-}
-
-/** The `scope` field of an update about `scope` (absent for the main one). */
-function named(scope: ScopeState<unknown>): { scope?: string } {
-  return scope.name === mainScope ? {} : { scope: scope.name };
 }
