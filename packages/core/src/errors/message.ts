@@ -3,7 +3,7 @@
  * field errors as `field: message; …`, else a line naming the status. Never markup, never
  * longer than {@link MAX_MESSAGE_LENGTH}.
  */
-import { isSecretPath, REDACTED, redactString } from '../utils/redact.js';
+import { redactString } from '../utils/redact.js';
 
 /** The longest `message` an `AvalaError` carries. */
 export const MAX_MESSAGE_LENGTH = 500;
@@ -13,47 +13,27 @@ export const MAX_MESSAGE_LENGTH = 500;
 // `detail` or proxy page would cost seconds.
 const MAX_SCANNED_CHARS = 8 * MAX_MESSAGE_LENGTH;
 
-// Reason phrases (RFC 9110 and friends) for when `statusText` is empty, as over HTTP/2.
+// Reason phrases (RFC 9110) for when `statusText` is empty, as over HTTP/2: the statuses the
+// API documents (docs/avala-api.md), the gateway 5xx, a redirect ky did not follow and 418.
+// Any other status without a `statusText` reads `HTTP error (410)`: the number says it all.
 const STATUS_NAMES: Record<number, string> = {
-  300: 'Multiple Choices',
-  301: 'Moved Permanently',
   302: 'Found',
-  303: 'See Other',
-  304: 'Not Modified',
-  307: 'Temporary Redirect',
-  308: 'Permanent Redirect',
   400: 'Bad Request',
   401: 'Unauthorized',
-  402: 'Payment Required',
   403: 'Forbidden',
   404: 'Not Found',
   405: 'Method Not Allowed',
-  406: 'Not Acceptable',
-  408: 'Request Timeout',
   409: 'Conflict',
-  410: 'Gone',
-  411: 'Length Required',
-  412: 'Precondition Failed',
   413: 'Payload Too Large',
-  414: 'URI Too Long',
   415: 'Unsupported Media Type',
   418: "I'm a teapot",
   422: 'Unprocessable Content',
-  423: 'Locked',
-  425: 'Too Early',
-  428: 'Precondition Required',
   429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  451: 'Unavailable For Legal Reasons',
   500: 'Internal Server Error',
   501: 'Not Implemented',
   502: 'Bad Gateway',
   503: 'Service Unavailable',
   504: 'Gateway Timeout',
-  505: 'HTTP Version Not Supported',
-  507: 'Insufficient Storage',
-  508: 'Loop Detected',
-  511: 'Network Authentication Required',
 };
 
 /** `Service Unavailable (503)`: the reason phrase (ours when `statusText` is empty) and status. */
@@ -96,6 +76,7 @@ export interface MessageParts {
   status?: number;
   statusText?: string;
   detail?: string;
+  /** Redacted already: a secret-looking path's messages are `[redacted]`. */
   fieldErrors: Record<string, string[]>;
   nonFieldErrors: string[];
   /** Used when there is no status and nothing from the server. */
@@ -112,9 +93,7 @@ export function buildMessage(parts: MessageParts): string {
   }
   const pieces = [...parts.nonFieldErrors];
   for (const [path, messages] of Object.entries(parts.fieldErrors)) {
-    for (const message of messages) {
-      pieces.push(`${path}: ${isSecretPath(path) ? REDACTED : message}`);
-    }
+    for (const message of messages) pieces.push(`${path}: ${message}`);
   }
   if (pieces.length > 0) return finishMessage(pieces.join('; '));
   if (parts.status !== undefined) return finishMessage(statusLine(parts.status, parts.statusText));
