@@ -45,14 +45,13 @@ export function cooperateWithClient(queryClient: QueryClient, client: AvalaClien
         isAvalaError(error)
           ? callbacks.retry(failureCount, error)
           : tanstackRetry(ownRetry, failureCount, error),
-      retryDelay: (failureCount, error) =>
-        ownDelay !== undefined
-          ? typeof ownDelay === 'function'
-            ? ownDelay(failureCount, error)
-            : ownDelay
-          : isAvalaError(error)
+      // A default delay of your own is kept as it is, for every error (Avala's included).
+      retryDelay:
+        ownDelay ??
+        ((failureCount, error) =>
+          isAvalaError(error)
             ? callbacks.retryDelay(failureCount, error)
-            : Math.min(1000 * 2 ** failureCount, 30_000),
+            : Math.min(1000 * 2 ** failureCount, 30_000)),
     },
   });
 }

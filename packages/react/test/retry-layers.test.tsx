@@ -262,6 +262,29 @@ describe('no README pattern sends more than limit + 1 requests to an always-503'
     expect(calls).toBe(3);
     qc.clear();
   });
+
+  it('keeps a default retryDelay of your own for the API errors too', async () => {
+    alwaysFail(503);
+    const delays: number[] = [];
+    const retryDelay = (failureCount: number) => {
+      delays.push(failureCount);
+      return 0;
+    };
+    const qc = new QueryClient({ defaultOptions: { queries: { gcTime: Infinity, retryDelay } } });
+    const { result } = renderHook(
+      () =>
+        useQuery({
+          queryKey: ['own-delay'],
+          queryFn: () => client.get('/datasets/', { retry: false }),
+        }),
+      { wrapper: outerWrapper(qc) },
+    );
+    await waitFor(() => expect(result.current.isError).toBe(true));
+    // TanStack's retryer asks for the delay before it asks whether to retry, the last time too.
+    expect(delays).toEqual(Array.from({ length: RETRY_LIMIT + 1 }, (_, i) => i));
+    expect(requestsTo(sandbox, '/datasets/')).toHaveLength(RETRY_LIMIT + 1);
+    qc.clear();
+  });
 });
 
 describe("a hook call's events tell the query's story (docs/retry-rule.md)", () => {
