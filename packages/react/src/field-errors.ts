@@ -119,41 +119,29 @@ export function applyFieldErrors<TName extends string>(
     applied.push(path);
   };
 
-  if (error == null) return { applied, formErrors };
-  if (!isAvalaError(error)) {
+  if (isAvalaError(error)) {
+    for (const [serverPath, messages] of Object.entries(error.fieldErrors)) {
+      if (messages.length === 0) continue;
+      const path = formPath(serverPath, options);
+      const message = messages.join(' ');
+      if (path === undefined) formErrors.push(`${serverPath}: ${message}`);
+      else setOn(path, message);
+    }
+    formErrors.unshift(...error.nonFieldErrors);
+    if (applied.length === 0 && formErrors.length === 0) {
+      // Nothing field-shaped: a coded error may still belong to one field (a 409 on a name).
+      const field =
+        (error.code !== undefined ? options.codeToField?.[error.code] : undefined) ??
+        (error.kind === 'conflict' ? options.conflictField : undefined);
+      const message = typeof error.detail === 'string' ? error.detail : error.message;
+      if (field !== undefined) setOn(field, message);
+      else formErrors.push(message);
+    }
+  } else if (error != null) {
     formErrors.push(error instanceof Error ? error.message : String(error));
-    return finish(formErrors, applied, setError, options);
   }
-
-  for (const [serverPath, messages] of Object.entries(error.fieldErrors)) {
-    if (messages.length === 0) continue;
-    const path = formPath(serverPath, options);
-    const message = messages.join(' ');
-    if (path === undefined) formErrors.push(`${serverPath}: ${message}`);
-    else setOn(path, message);
-  }
-  formErrors.unshift(...error.nonFieldErrors);
-
-  if (applied.length === 0 && formErrors.length === 0) {
-    // Nothing field-shaped: a coded error may still belong to one field (a 409 on a name).
-    const field =
-      (error.code !== undefined ? options.codeToField?.[error.code] : undefined) ??
-      (error.kind === 'conflict' ? options.conflictField : undefined);
-    const message = typeof error.detail === 'string' ? error.detail : error.message;
-    if (field !== undefined) setOn(field, message);
-    else formErrors.push(message);
-  }
-  return finish(formErrors, applied, setError, options);
-}
-
-function finish<TName extends string>(
-  formErrors: string[],
-  applied: string[],
-  setError: SetFieldError<TName>,
-  options: ApplyFieldErrorsOptions<TName>,
-): AppliedFieldErrors {
   if (options.root !== undefined && formErrors.length > 0) {
-    setError(options.root as TName, { type: 'server', message: formErrors.join(' ') });
+    setError(options.root, { type: 'server', message: formErrors.join(' ') });
   }
   return { applied, formErrors };
 }
@@ -168,17 +156,20 @@ function formPath(
   if (typeof rename === 'function') path = rename(serverPath);
   else if (rename) path = renameByPrefix(serverPath, rename);
   if (path === undefined || fields === undefined) return path;
-  const known = fields.some((field) => path === field || path.startsWith(`${field}.`));
-  return known ? path : undefined;
+  return fields.some((field) => isUnder(path, field)) ? path : undefined;
 }
 
 /** Renames the longest matching prefix that ends on a segment boundary. */
 function renameByPrefix(path: string, rename: Readonly<Record<string, string>>): string {
   let best: string | undefined;
   for (const from of Object.keys(rename)) {
-    const matches = path === from || path.startsWith(`${from}.`);
-    if (matches && (best === undefined || from.length > best.length)) best = from;
+    if (isUnder(path, from) && (best === undefined || from.length > best.length)) best = from;
   }
   if (best === undefined) return path;
   return `${rename[best]}${path.slice(best.length)}`;
+}
+
+/** Whether `path` is `prefix` or a path under it (`items.1` is under `items`, `itemsX` is not). */
+function isUnder(path: string, prefix: string): boolean {
+  return path === prefix || path.startsWith(`${prefix}.`);
 }
