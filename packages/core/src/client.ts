@@ -88,12 +88,10 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     get rateLimit() {
       return engine.rateLimit;
     },
-    subscribe: (listener) => engine.events.subscribe(listener),
+    subscribe: engine.events.subscribe,
     retryPolicy: normalized.retry,
     retryCallbacks: (retryCall = {}) =>
-      createRetryCallbacks(normalized.retry, retryCall, engine.budget, (event) =>
-        engine.events.emit(event),
-      ),
+      createRetryCallbacks(normalized.retry, retryCall, engine.budget, engine.events.emit),
     baseUrl: normalized.base.href,
     dispose: () => engine.dispose(),
   };

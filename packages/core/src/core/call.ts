@@ -1,7 +1,23 @@
+import type { StandardSchemaV1 } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import type { HoldCause } from '../governor/hold.js';
 import type { Permit } from '../governor/types.js';
+import { defaultRetryPolicy, normalizeRetryPolicy } from '../retry/policy.js';
+import type { AvalaPath, AvalaRequestOptions, SearchParams } from '../types/client.js';
 import type { RetryPolicy } from '../types/retry.js';
+import { resolvePath } from '../utils/path.js';
+import { type NormalizedClientOptions, normalizeTimeout } from './options.js';
+
+/** One call as the engine runs it: where, how, and which schema parses the body. */
+export interface CallInput {
+  method: string;
+  path: AvalaPath;
+  options: AvalaRequestOptions<StandardSchemaV1 | undefined>;
+  /** Overrides `options.schema` (pagination wraps the item schema in a page schema). */
+  schema?: StandardSchemaV1 | undefined;
+  /** Extra query parameters (pagination's `limit`). */
+  searchParams?: SearchParams | undefined;
+}
 
 /**
  * What one call (`client.get(...)` and all its retries) knows about itself. ky's hooks find it
@@ -66,39 +82,40 @@ export interface CallState {
   keyError: unknown;
 }
 
-/** A fresh {@link CallState}. */
-export function createCallState(init: {
-  method: string;
-  url: string;
-  path: string;
-  idempotent: boolean;
-  policy: RetryPolicy | false;
-  signal: AbortSignal | undefined;
-  timeoutMs: number;
-  maxWaitMs: number;
-  keepSlot?: boolean;
-  /** The call's `attempt` option: which attempt of an outer retry layer it is (1-based). */
-  attempt?: number | undefined;
-}): CallState {
-  const { attempt } = init;
+/**
+ * The state of a new call, its options normalised at the edge: the URL (checked by
+ * `resolvePath`), the retry policy over the client's, the timeout, the cap on governor waits.
+ * `keepSlot` is for `client.startJob`.
+ */
+export function createCallState(
+  input: CallInput,
+  options: NormalizedClientOptions,
+  keepSlot: boolean,
+): CallState {
+  const { url, path } = resolved(input.path, options);
+  const own = input.options;
+  const policy = normalizeRetryPolicy(own.retry, options.retry);
+  // Which attempt of an outer retry layer this call is (1-based), if one retries it.
+  const { attempt } = own;
   const attemptsBefore =
     attempt !== undefined && Number.isInteger(attempt) && attempt > 1 ? attempt - 1 : 0;
   // Every field written out, no spread: this runs once per call (docs/benchmarks.md).
   return {
-    method: init.method,
-    url: init.url,
-    path: init.path,
-    idempotent: init.idempotent,
-    policy: init.policy,
-    signal: init.signal,
-    timeoutMs: init.timeoutMs,
-    maxWaitMs: init.maxWaitMs,
+    method: input.method.toUpperCase(),
+    url,
+    path,
+    idempotent: own.idempotent === true,
+    policy,
+    signal: own.signal,
+    timeoutMs: own.timeoutMs === undefined ? options.timeoutMs : normalizeTimeout(own.timeoutMs),
+    // A call with `retry: false` (the hooks retry it themselves) still caps its waits alike.
+    maxWaitMs: (policy || options.retry || defaultRetryPolicy).maxRetryAfterMs,
     attemptsBefore,
     retriedOutside: attempt !== undefined,
-    keepSlot: init.keepSlot === true,
+    keepSlot,
     endSlot: undefined,
     refusal: undefined,
-    requestUrl: init.url,
+    requestUrl: url,
     attempts: attemptsBefore,
     permit: undefined,
     status: undefined,
@@ -107,6 +124,40 @@ export function createCallState(init: {
     classified: undefined,
     keyError: undefined,
   };
+}
+
+/** The last string path resolved, per client options: calls repeat their paths. */
+const lastResolved = new WeakMap<
+  NormalizedClientOptions,
+  { input: string; url: string; path: string }
+>();
+
+/**
+ * The absolute URL of a call's path (checked by `resolvePath`) and its path below the base.
+ * A string path the client resolved last time is not parsed again: its two strings are
+ * shared, which is less work per call and less memory per queued call (docs/benchmarks.md).
+ */
+function resolved(
+  input: AvalaPath,
+  options: NormalizedClientOptions,
+): { url: string; path: string } {
+  const last = lastResolved.get(options);
+  if (last !== undefined && last.input === input) return last;
+  const url = resolvePath(input, options.base);
+  const entry = {
+    input: typeof input === 'string' ? input : '',
+    url,
+    path: relativePath(url, options.base.pathname),
+  };
+  if (typeof input === 'string') lastResolved.set(options, entry);
+  return entry;
+}
+
+/** The URL's path below the base path, with a leading slash and no query (`/exports/`). */
+function relativePath(url: string, basePath: string): string {
+  const pathname = new URL(url).pathname;
+  const rest = pathname.slice(basePath.length);
+  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 /** Releases the attempt's permit if it still holds one (no response came: pass nothing). */

@@ -1,48 +1,25 @@
-import ky, {
-  type Hooks,
-  type KyInstance,
-  type NormalizedOptions,
-  type Options,
-  type StandardSchemaV1,
-} from 'ky';
+import ky, { type Hooks, type KyInstance, type NormalizedOptions, type Options } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
 import { createGovernor } from '../governor/governor.js';
 import { refusalOf } from '../governor/refusal.js';
 import type { AttemptOutcome, Governor } from '../governor/types.js';
 import { GovernorWaitError } from '../governor/wait-error.js';
-import { defaultRetryBudget, defaultRetryPolicy, normalizeRetryPolicy } from '../retry/policy.js';
+import { defaultRetryBudget } from '../retry/policy.js';
 import { createRetryBudget, type RetryBudget } from '../retry/retry-budget.js';
-import type {
-  AvalaPath,
-  AvalaRequestOptions,
-  RateLimitState,
-  SearchParams,
-} from '../types/client.js';
+import type { RateLimitState, SearchParams } from '../types/client.js';
 import { parseRateLimit } from '../utils/headers.js';
-import { resolvePath } from '../utils/path.js';
 import { redactUrl } from '../utils/redact.js';
 import { UnsafeUrlError } from '../utils/url.js';
-import { type CallState, createCallState, releasePermit } from './call.js';
+import { type CallInput, type CallState, createCallState, releasePermit } from './call.js';
 import { classifyFailure } from './classify-failure.js';
 import { type ConcurrencyRefusal, ConditionTracker } from './conditions.js';
 import { createEventHub, type EventHub } from './events.js';
 import { JobSlots, jobPathOf } from './jobs.js';
-import { API_KEY_HEADER, type NormalizedClientOptions, normalizeTimeout } from './options.js';
-import { kyRetryOptions, type RetryEnvironment } from './retry-options.js';
+import { API_KEY_HEADER, type NormalizedClientOptions } from './options.js';
+import { kyRetryOptions } from './retry-options.js';
 import { waitTooLongError } from './wait-failure.js';
 
 const CALL = 'avalaCall';
-
-/** One call as the engine runs it: where, how, and which schema parses the body. */
-export interface CallInput {
-  method: string;
-  path: AvalaPath;
-  options: AvalaRequestOptions<StandardSchemaV1 | undefined>;
-  /** Overrides `options.schema` (pagination wraps the item schema in a page schema). */
-  schema?: StandardSchemaV1 | undefined;
-  /** Extra query parameters (pagination's `limit`). */
-  searchParams?: SearchParams | undefined;
-}
 
 /**
  * The request lifecycle behind every client method: one ky instance whose hooks acquire the
@@ -50,7 +27,6 @@ export interface CallInput {
  * permit with the response, and classification of every failure into an `AvalaError`.
  */
 export interface Engine {
-  readonly options: NormalizedClientOptions;
   readonly events: EventHub;
   /** The governor's state, or a minimal one when rate limiting is off. */
   readonly rateLimit: RateLimitState;
@@ -76,7 +52,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   let governor: Governor | undefined =
     options.rateLimit === false
       ? undefined
-      : createGovernor(options.rateLimit, { onEvent: (event) => events.emit(event) });
+      : createGovernor(options.rateLimit, { onEvent: events.emit });
   const budget = createRetryBudget(
     options.retry === false ? defaultRetryBudget : options.retry.budget,
     // With the governor on, it holds everyone through a wait the server asked for and lets one
@@ -84,9 +60,6 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     { serverWaitsHeld: governor !== undefined },
   );
   const jobs = new JobSlots();
-  const poolSizes = new Map(
-    options.rateLimit === false ? [] : options.rateLimit.pools.map((p) => [p.name, p.size]),
-  );
   // Forwarded so `client.subscribe` (and `useRateLimit`) hear budget changes that no request
   // causes, such as a window reset; only while someone listens, since the governor builds a
   // frozen state for each change it tells a subscriber of (several a call).
@@ -118,18 +91,11 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   const concurrencyOf = (call: CallState): ConcurrencyRefusal | undefined => {
     if (call.refusal?.cause !== 'concurrency_limited') return undefined;
     const { pool } = call.refusal;
-    return { pool, limit: pool === undefined ? undefined : poolSizes.get(pool) };
+    const pools = options.rateLimit === false ? [] : options.rateLimit.pools;
+    return { pool, limit: pools.find((candidate) => candidate.name === pool)?.size };
   };
 
-  const retryEnv: RetryEnvironment = {
-    budget,
-    classify: classifyAttempt,
-    emit: (event) => events.emit(event),
-    get observed() {
-      return events.active;
-    },
-    random: Math.random,
-  };
+  const retryOptionsOf = kyRetryOptions(budget, classifyAttempt, events);
 
   const baseOriginSlash = `${options.base.origin}/`;
 
@@ -145,20 +111,6 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     // Queued time is outside `timeoutMs`; a known wait longer than this fails at once.
     maxWaitMs: call.maxWaitMs,
   });
-
-  /** A governor refusal as the call's error: a known wait too long is a typed `AvalaError`. */
-  const admissionError = (error: unknown, call: CallState): unknown =>
-    error instanceof GovernorWaitError ? waitTooLongError(error, call) : error;
-
-  /** Waits for the governor's permit of a retry (the first attempt is admitted in `send`). */
-  const admit = async (call: CallState, url: string): Promise<void> => {
-    if (!governor) return;
-    try {
-      call.permit = await governor.acquire(requestOf(call, url));
-    } catch (error) {
-      throw admissionError(error, call);
-    }
-  };
 
   /** Before each attempt (first and retries), outside ky's per-attempt timeout. */
   const startAttempt = async (call: CallState, request: Request): Promise<void> => {
@@ -182,8 +134,10 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         throw error;
       }
     }
-    // The first attempt was admitted before ky was called (`send`); retries queue here.
-    if (governor && !call.permit) await admit(call, request.url);
+    // The first attempt was admitted before ky was called (`send`); retries queue here. A
+    // refusal propagates from ky unchanged, and `failed` turns it into the call's error.
+    if (governor && !call.permit)
+      call.permit = await governor.acquire(requestOf(call, request.url));
     call.attempts += 1;
     if (events.active) {
       events.emit({
@@ -247,26 +201,21 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     }
   };
 
+  // Every request of this ky instance is a call's (`run` is its only caller), so each hook
+  // finds its call in the context.
   const hooks: Hooks = {
-    beforeRequest: [
-      async ({ request, options: kyOptions }) => {
-        const call = callOf(kyOptions);
-        if (call) await startAttempt(call, request);
-      },
-    ],
+    beforeRequest: [({ request, options: kyOptions }) => startAttempt(callOf(kyOptions), request)],
     beforeRetry: [
-      async ({ request, options: kyOptions }) => {
+      ({ request, options: kyOptions }) => {
         const call = callOf(kyOptions);
-        if (!call) return;
         releasePermit(call);
-        // Errors thrown here skip ky's `beforeError`; `send` classifies them.
-        await startAttempt(call, request);
+        // Errors thrown here skip ky's `beforeError`; `failed` classifies them.
+        return startAttempt(call, request);
       },
     ],
     beforeError: [
       ({ error, options: kyOptions }) => {
         const call = callOf(kyOptions);
-        if (!call) return error;
         releasePermit(call);
         return classifyAttempt(error, call)?.withAttempts(call.attempts) ?? error;
       },
@@ -299,7 +248,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   const kyOptionsOf = (input: CallInput, call: CallState): Options => {
     const kyOptions: Options = {
       method: call.method,
-      retry: kyRetryOptions(call, retryEnv),
+      retry: retryOptionsOf(call),
       context: { [CALL]: call },
       // Kept so an `invalid_response` can show what arrived; `''` (204, empty 200) is
       // `undefined` rather than a parse error.
@@ -327,7 +276,7 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   const send = (input: CallInput): Promise<unknown> => {
     let call: CallState;
     try {
-      call = prepareCall(input, options);
+      call = createCallState(input, options, false);
     } catch (error) {
       return Promise.reject(error);
     }
@@ -345,12 +294,12 @@ export function createEngine(options: NormalizedClientOptions): Engine {
         call.permit = permit;
         return run(input, call);
       },
-      (error: unknown) => failed(admissionError(error, call), call),
+      (error: unknown) => failed(error, call),
     );
   };
 
   const startJob: Engine['startJob'] = async (input) => {
-    const call = prepareCall(input, options, true);
+    const call = createCallState(input, options, true);
     try {
       const data = await admitThenRun(input, call);
       const release = jobs.track(jobPathOf(call.path, data), call.endSlot ?? (() => {}));
@@ -381,10 +330,14 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     }
   };
 
-  /** Ends a call that failed: classifies the failure, reports it and rejects with it. */
+  /**
+   * Ends a call that failed: classifies the failure, reports it and rejects with it. A
+   * governor wait known to be too long (first attempt or retry) is a typed `AvalaError` too.
+   */
   const failed = (raw: unknown, call: CallState): Promise<never> => {
     releasePermit(call);
-    const error = classifyFailure(raw, call);
+    const error =
+      raw instanceof GovernorWaitError ? waitTooLongError(raw, call) : classifyFailure(raw, call);
     if (!error) return Promise.reject(raw);
     error.withAttempts(call.attempts);
     if (error.status !== undefined) jobs.observe(call.method, call.path, error.status, undefined);
@@ -395,7 +348,6 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   };
 
   return {
-    options,
     events,
     get rateLimit(): RateLimitState {
       if (governor) return governor.state;
@@ -414,61 +366,8 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   };
 }
 
-function callOf(options: NormalizedOptions): CallState | undefined {
-  return options.context[CALL] as CallState | undefined;
-}
-
-/** Normalises one call's options at the edge: URL (security checks), policy, timeout. */
-function prepareCall(
-  input: CallInput,
-  options: NormalizedClientOptions,
-  keepSlot = false,
-): CallState {
-  const { url, path } = resolved(input.path, options);
-  const call = input.options;
-  const policy = normalizeRetryPolicy(call.retry, options.retry);
-  // A call with `retry: false` (the hooks retry it themselves) still caps its waits alike.
-  const capFrom =
-    policy === false ? (options.retry === false ? defaultRetryPolicy : options.retry) : policy;
-  return createCallState({
-    method: input.method.toUpperCase(),
-    url,
-    path,
-    idempotent: call.idempotent === true,
-    policy,
-    signal: call.signal,
-    timeoutMs: call.timeoutMs === undefined ? options.timeoutMs : normalizeTimeout(call.timeoutMs),
-    maxWaitMs: capFrom.maxRetryAfterMs,
-    keepSlot,
-    attempt: call.attempt,
-  });
-}
-
-/** The last string path resolved, per client options: calls repeat their paths. */
-const lastResolved = new WeakMap<
-  NormalizedClientOptions,
-  { input: string; url: string; path: string }
->();
-
-/**
- * The absolute URL of a call's path (checked by `resolvePath`) and its path below the base.
- * A string path the client resolved last time is not parsed again: its two strings are
- * shared, which is less work per call and less memory per queued call (docs/benchmarks.md).
- */
-function resolved(
-  input: AvalaPath,
-  options: NormalizedClientOptions,
-): { url: string; path: string } {
-  const last = lastResolved.get(options);
-  if (last !== undefined && last.input === input) return last;
-  const url = resolvePath(input, options.base);
-  const entry = {
-    input: typeof input === 'string' ? input : '',
-    url,
-    path: relativePath(url, options.base.pathname),
-  };
-  if (typeof input === 'string') lastResolved.set(options, entry);
-  return entry;
+function callOf(options: NormalizedOptions): CallState {
+  return options.context[CALL] as CallState;
 }
 
 /** What a 429 or 503 refused (its budget headers read only then), for the call's hold. */
@@ -492,13 +391,6 @@ async function refusalCode(response: Response): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-/** The URL's path below the base path, with a leading slash and no query (`/exports/`). */
-function relativePath(url: string, basePath: string): string {
-  const pathname = new URL(url).pathname;
-  const rest = pathname.slice(basePath.length);
-  return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
 function mergeSearchParams(

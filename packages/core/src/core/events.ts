@@ -1,6 +1,9 @@
 import type { AvalaEvent, AvalaEventListener } from '../types/events.js';
 
-/** Fans client events out to `onEvent` and every `subscribe`r. */
+/**
+ * Fans client events out to `onEvent` and every `subscribe`r. Its methods read no `this`, so
+ * `emit` is handed on as it is (the governor's `onEvent`, the retry callbacks' `emit`).
+ */
 export interface EventHub {
   /** Sends `event` to every listener; a listener that throws is skipped, never the request. */
   emit(event: AvalaEvent): void;
