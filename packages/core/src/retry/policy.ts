@@ -28,48 +28,41 @@ export function normalizeRetryPolicy(
   base: RetryPolicy | false = defaultRetryPolicy,
 ): RetryPolicy | false {
   if (option === false) return false;
+  if (option === undefined) return base;
   const from = base === false ? defaultRetryPolicy : base;
-  if (option === undefined) return base === false ? false : from;
-  const policy: RetryPolicy = {
-    limit: count('limit', option.limit ?? from.limit),
-    baseDelayMs: milliseconds('baseDelayMs', option.baseDelayMs ?? from.baseDelayMs),
-    maxDelayMs: milliseconds('maxDelayMs', option.maxDelayMs ?? from.maxDelayMs),
-    maxRetryAfterMs: milliseconds(
-      'maxRetryAfterMs',
-      option.maxRetryAfterMs ?? from.maxRetryAfterMs,
-    ),
-    jitter: option.jitter ?? from.jitter,
-    budget: normalizeBudget(option.budget, from.budget),
-  };
+  // `budget` is taken as given here, then filled on its own: `false` turns it off.
+  const policy = filled(option, from, defaultRetryPolicy, 'retry.') as RetryPolicy;
+  const { budget } = option;
+  if (budget === undefined) policy.budget = from.budget;
+  else if (budget !== false) {
+    const budgetFrom = from.budget === false ? defaultRetryBudget : from.budget;
+    policy.budget = filled(budget, budgetFrom, defaultRetryBudget, 'retry.budget.');
+  }
   return policy;
 }
 
-function normalizeBudget(
-  option: Partial<RetryBudgetOptions> | false | undefined,
-  base: RetryBudgetOptions | false,
-): RetryBudgetOptions | false {
-  if (option === false) return false;
-  const from = base === false ? defaultRetryBudget : base;
-  if (option === undefined) return base;
-  return {
-    capacity: count('budget.capacity', option.capacity ?? from.capacity),
-    retryCost: count('budget.retryCost', option.retryCost ?? from.retryCost),
-    successRefund: count('budget.successRefund', option.successRefund ?? from.successRefund),
-  };
-}
-
-function count(name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 0) {
-    throw new RangeError(`retry.${name} must be a non-negative integer; got ${value}`);
+/**
+ * Each field of `defaults`, from `option` where given, else from `from`. A number is checked
+ * by what its name says: a `…Ms` field is milliseconds (finite, not negative), any other a
+ * count (an integer, not negative).
+ */
+function filled<T extends object>(option: object, from: T, defaults: T, prefix: string): T {
+  const given = option as Partial<T>;
+  const out = {} as T;
+  for (const key in defaults) {
+    const value = given[key] ?? from[key];
+    if (typeof defaults[key] === 'number') checkNumber(`${prefix}${key}`, value);
+    out[key] = value;
   }
-  return value;
+  return out;
 }
 
-function milliseconds(name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) {
+function checkNumber(name: string, value: unknown): void {
+  const isMs = name.endsWith('Ms');
+  const valid = isMs ? Number.isFinite(value) : Number.isInteger(value);
+  if (!valid || (value as number) < 0) {
     throw new RangeError(
-      `retry.${name} must be a non-negative number of milliseconds; got ${value}`,
+      `${name} must be a non-negative ${isMs ? 'number of milliseconds' : 'integer'}; got ${value}`,
     );
   }
-  return value;
 }
