@@ -154,9 +154,7 @@ export function avalaQueryOptions<
         schema,
         headers,
         timeoutMs,
-        signal: context.signal,
-        retry: false,
-        attempt: attemptOf(context),
+        ...attemptOptions(context),
       }),
   };
 }
@@ -188,11 +186,10 @@ export function avalaInfiniteQueryOptions<
     initialPageParam: null,
     // A `next` URL already carries the cursor, the limit and the filters: follow it as given.
     queryFn: (context) => {
-      const call = { schema, headers, timeoutMs, signal: context.signal, retry: false as const };
-      const attempt = attemptOf(context);
+      const call = { schema, headers, timeoutMs, ...attemptOptions(context) };
       return context.pageParam === null
-        ? client.page<T, S>(path, { ...call, searchParams, limit, attempt })
-        : client.page<T, S>(context.pageParam, { ...call, attempt });
+        ? client.page<T, S>(path, { ...call, searchParams, limit })
+        : client.page<T, S>(context.pageParam, call);
     },
     getNextPageParam: (lastPage) => lastPage.next,
     getPreviousPageParam: (firstPage) => firstPage.previous,
@@ -263,12 +260,18 @@ export function avalaMutationOptions<
 }
 
 /**
- * Which attempt of the current fetch TanStack is making (its failures so far, plus one), for
- * the client's `attempt` option: events then number the query's requests, and the final
+ * What one attempt of a query's `queryFn` tells the client: TanStack's `signal`, ky's retries
+ * off (TanStack's are the one retry layer), and which attempt of the current fetch this is
+ * (its failures so far, plus one), so that events number the query's requests and the final
  * error's `attempts` counts them all.
  */
-function attemptOf(context: { client?: QueryClient; queryKey: QueryKey }): number {
-  return (context.client?.getQueryState(context.queryKey)?.fetchFailureCount ?? 0) + 1;
+function attemptOptions(context: {
+  client?: QueryClient;
+  queryKey: QueryKey;
+  signal: AbortSignal;
+}) {
+  const failures = context.client?.getQueryState(context.queryKey)?.fetchFailureCount ?? 0;
+  return { signal: context.signal, retry: false as const, attempt: failures + 1 };
 }
 
 /**
