@@ -1,17 +1,16 @@
 import type { AnyAvalaError, AvalaPath, Page, ResponseOf, SchemaOf } from '@avala-fetch/core';
 import {
   type InfiniteData,
-  type QueryKey,
   type UseInfiniteQueryResult,
   useInfiniteQuery,
 } from '@tanstack/react-query';
+import { useAvalaContext } from './provider.js';
 import {
   type AvalaInfiniteQueryOptions,
   type AvalaPageParam,
   avalaInfiniteQueryOptions,
 } from './query-options.js';
 import type { AvalaSchema } from './types.js';
-import { useAvalaBaseQuery } from './use-base-query.js';
 
 /**
  * Reads a cursor-paginated list page by page: `data.pages` holds the `Page`s fetched so far,
@@ -30,9 +29,6 @@ export function useAvalaInfiniteQuery<
   path: AvalaPath,
   options?: AvalaInfiniteQueryOptions<ResponseOf<S, T>, TData, S>,
 ): UseInfiniteQueryResult<TData, AnyAvalaError> {
-  return useAvalaBaseQuery(
-    'useAvalaInfiniteQuery',
-    (client) => avalaInfiniteQueryOptions<T, S, TData>(client, path, options),
-    useInfiniteQuery<Page<ResponseOf<S, T>>, AnyAvalaError, TData, QueryKey, AvalaPageParam>,
-  );
+  const { client } = useAvalaContext('useAvalaInfiniteQuery');
+  return useInfiniteQuery(avalaInfiniteQueryOptions<T, S, TData>(client, path, options));
 }

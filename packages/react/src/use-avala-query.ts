@@ -1,12 +1,12 @@
 import type { AnyAvalaError, AvalaPath, ResponseOf, SchemaOf } from '@avala-fetch/core';
 import { type DefinedUseQueryResult, type UseQueryResult, useQuery } from '@tanstack/react-query';
+import { useAvalaContext } from './provider.js';
 import {
   type AvalaDefinedInitialData,
   type AvalaQueryOptions,
   avalaQueryOptions,
 } from './query-options.js';
 import type { AvalaSchema } from './types.js';
-import { useAvalaBaseQuery } from './use-base-query.js';
 
 /**
  * {@link useAvalaQuery} given an `initialData` that is never `undefined`: `data` is then never
@@ -46,9 +46,6 @@ export function useAvalaQuery<
   path: AvalaPath,
   options?: AvalaQueryOptions<ResponseOf<S, T>, TData, S>,
 ): UseQueryResult<TData, AnyAvalaError> {
-  return useAvalaBaseQuery(
-    'useAvalaQuery',
-    (client) => avalaQueryOptions<T, S, TData>(client, path, options),
-    useQuery<ResponseOf<S, T>, AnyAvalaError, TData>,
-  );
+  const { client } = useAvalaContext('useAvalaQuery');
+  return useQuery(avalaQueryOptions<T, S, TData>(client, path, options));
 }
