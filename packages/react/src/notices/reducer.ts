@@ -138,13 +138,6 @@ export function noticeReducer(state: NoticeState, action: NoticeAction): NoticeS
 /** The conditions that end by themselves, with a `recovered` notice. */
 type PassingCondition = RecoveredNotice['from'];
 
-const passing: ReadonlySet<AvalaNoticeKind> = new Set<PassingCondition>([
-  'rate_limited',
-  'concurrency_limited',
-  'service_unavailable',
-  'offline',
-]);
-
 const messages = {
   rate_limited: 'Too many requests: the Avala API asked us to slow down.',
   service_unavailable: 'The Avala API is unavailable (maintenance or overload); retrying.',
@@ -153,6 +146,7 @@ const messages = {
   forbidden: 'This API key is not allowed to do that.',
 } as const;
 
+// One per passing condition: the keys are those conditions (see `passes`).
 const recoveredMessages: Record<PassingCondition, string> = {
   rate_limited: 'The rate limit has passed: requests to the Avala API flow again.',
   concurrency_limited: 'A running job finished: yours has started.',
@@ -161,6 +155,11 @@ const recoveredMessages: Record<PassingCondition, string> = {
 };
 
 type NoticeOfKind<K extends AvalaNoticeKind> = Extract<AvalaNoticeData, { kind: K }>;
+
+/** Whether a condition ends by itself (a rate limit, a full pool, an outage, offline). */
+function passes(kind: AvalaNoticeKind): kind is PassingCondition {
+  return kind in recoveredMessages;
+}
 
 /** A notice of `kind`: its id is its kind, as there is at most one of each. */
 function notice<K extends AvalaNoticeKind>(
@@ -214,7 +213,7 @@ function raise(state: NoticeState, next: AvalaNoticeData): NoticeState {
   const shown = notices.find((n) => n.kind === next.kind);
   if (!shown) {
     // A new rate limit, outage or network failure makes an earlier "recovered" stale.
-    const kept = passing.has(next.kind) ? without(notices, 'recovered') : notices;
+    const kept = passes(next.kind) ? without(notices, 'recovered') : notices;
     return { dismissed, notices: [...kept, next] };
   }
   // A repeat only ever brings a later retry time; the notice keeps when it was first seen.
