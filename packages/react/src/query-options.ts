@@ -224,8 +224,6 @@ export type AvalaMutationOptions<
     idempotent?: boolean;
   };
 
-const VERBS = { POST: 'post', PUT: 'put', PATCH: 'patch', DELETE: 'delete' } as const;
-
 /**
  * One definition of a write for `useMutation` and `useAvalaMutation`: the `mutationFn` calls
  * the client with ky's retries off, `retry`/`retryDelay` follow the POST/PATCH rule of the
@@ -242,7 +240,8 @@ export function avalaMutationOptions<
 ): UseMutationOptions<ResponseOf<S, T>, AnyAvalaError, TVariables, TContext> {
   const { method, path, json, searchParams, idempotent, schema, headers, timeoutMs, ...tanstack } =
     options;
-  const verb = VERBS[method];
+  // The client's method of each verb is its lower-case name (`client.post`, …).
+  const verb = method.toLowerCase() as Lowercase<AvalaMutationMethod>;
   return {
     ...(typeof path === 'function' ? {} : { mutationKey: ['avala', method, path] }),
     ...policyRetry(client, method, idempotent, tanstack),
