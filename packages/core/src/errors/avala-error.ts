@@ -129,7 +129,7 @@ export class AvalaError extends Error {
             detail,
             fieldErrors,
             nonFieldErrors,
-            fallback: FALLBACK_MESSAGES[init.kind],
+            fallback: fallbackMessage(init.kind),
           });
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     // Keeps `instanceof` right when the class is compiled down to ES5 by a consumer.
@@ -231,23 +231,20 @@ function ifDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefi
   return value === undefined ? undefined : map(value);
 }
 
-const FALLBACK_MESSAGES: Record<AvalaErrorKind, string> = {
-  bad_request: 'Bad request',
-  unauthorized: 'Unauthorized',
-  forbidden: 'Forbidden',
-  not_found: 'Not found',
-  method_not_allowed: 'Method not allowed',
-  conflict: 'Conflict',
-  payload_too_large: 'Payload too large',
+// The message of an error with no status and nothing from the server (built by hand, or a
+// status-0 response): the kind in words ("Not found"), or for these kinds a sentence.
+const FALLBACK_SENTENCES: Partial<Record<AvalaErrorKind, string>> = {
   rate_limited: 'Too many requests',
-  server_error: 'Server error',
-  service_unavailable: 'Service unavailable',
   network: 'Network error: the server could not be reached',
   timeout: 'The request timed out',
   aborted: 'The request was aborted',
   unexpected_status: 'Unexpected response status',
-  invalid_response: 'Invalid response',
 };
+
+function fallbackMessage(kind: AvalaErrorKind): string {
+  const words = kind.replaceAll('_', ' ');
+  return FALLBACK_SENTENCES[kind] ?? words.charAt(0).toUpperCase() + words.slice(1);
+}
 
 function redactFieldErrors(
   fieldErrors: Record<string, string[]> | undefined,
@@ -256,9 +253,8 @@ function redactFieldErrors(
   if (!fieldErrors) return out;
   for (const [path, messages] of Object.entries(fieldErrors)) {
     if (!Array.isArray(messages) || messages.length === 0) continue;
-    const redacted = isSecretPath(path)
-      ? messages.map(() => REDACTED)
-      : messages.map((message) => redactString(String(message)));
+    const secret = isSecretPath(path);
+    const redacted = messages.map((message) => (secret ? REDACTED : redactString(String(message))));
     setOwn(out, redactString(path), redacted);
   }
   return out;

@@ -65,6 +65,27 @@ describe('one subclass per kind', () => {
     expect(createErrorOfKind(kind, {})).toBeInstanceOf(Class);
   });
 
+  it('gives an error without status or server text a fallback message of its kind', () => {
+    const fallbacks: Record<AvalaErrorKind, string> = {
+      bad_request: 'Bad request',
+      unauthorized: 'Unauthorized',
+      forbidden: 'Forbidden',
+      not_found: 'Not found',
+      method_not_allowed: 'Method not allowed',
+      conflict: 'Conflict',
+      payload_too_large: 'Payload too large',
+      rate_limited: 'Too many requests',
+      server_error: 'Server error',
+      service_unavailable: 'Service unavailable',
+      network: 'Network error: the server could not be reached',
+      timeout: 'The request timed out',
+      aborted: 'The request was aborted',
+      unexpected_status: 'Unexpected response status',
+      invalid_response: 'Invalid response',
+    };
+    for (const [kind, Class] of SUBCLASSES) expect(new Class().message).toBe(fallbacks[kind]);
+  });
+
   it('can be extended by an app, keeping instanceof and kind', () => {
     class DatasetNotFound extends NotFoundError {}
     const error = new DatasetNotFound({ detail: 'No dataset "x".' });
