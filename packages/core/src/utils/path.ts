@@ -1,10 +1,9 @@
 import type { AvalaPath } from '../types/client.js';
 import {
-  assertInsideBase,
   type BaseUrl,
-  hasLoneSurrogate,
   hasScheme,
   parseInsideBase,
+  refuseLoneSurrogate,
   UnsafeUrlError,
 } from './url.js';
 
@@ -22,15 +21,6 @@ const dotSegment = /^(?:\.|%2e){1,2}$/i;
 // A string path's segment as the parser will see it: it strips trailing spaces from the whole
 // input before resolving dot segments, so `%2e%2e ` climbs out of the base like `..`.
 const dotSegmentBeforeSpaces = /^(?:\.|%2e){1,2} *$/i;
-
-function refuseLoneSurrogate(text: string): void {
-  if (hasLoneSurrogate(text)) {
-    throw new UnsafeUrlError(
-      'invalid_url',
-      'refused a path with a lone surrogate: it is not Unicode text and cannot be encoded',
-    );
-  }
-}
 
 /**
  * Encodes one path segment built from caller data (an id, a name). `/`, `?`, `#`, `\` and
@@ -62,20 +52,30 @@ export function path(strings: TemplateStringsArray, ...values: (string | number)
   return out;
 }
 
+// What a URL parser strips or rewrites (docs/security.md), refused on the raw text.
+function refuseUnsafeCharacters(text: string): void {
+  refuseLoneSurrogate(text);
+  if (hasControlCharacter(text)) {
+    throw new UnsafeUrlError('control_character', 'refused a path with a control character');
+  }
+  if (text.includes('\\')) {
+    throw new UnsafeUrlError('backslash', 'refused a path with a backslash');
+  }
+}
+
+// The path of `value` and what follows it (its `?query` or `#fragment`, else '').
+function splitAtQuery(value: string): [path: string, rest: string] {
+  const cut = value.search(/[?#]/);
+  return cut === -1 ? [value, ''] : [value.slice(0, cut), value.slice(cut)];
+}
+
 /**
  * Checks a caller's string path and returns it relative to the base (no leading slash).
  * Refuses, before anything is sent: control characters, backslashes, `//`, `.`/`..` segments.
  */
 export function assertSafePath(value: string): string {
-  refuseLoneSurrogate(value);
-  if (hasControlCharacter(value)) {
-    throw new UnsafeUrlError('control_character', 'refused a path with a control character');
-  }
-  if (value.includes('\\')) {
-    throw new UnsafeUrlError('backslash', 'refused a path with a backslash');
-  }
-  const cut = value.search(/[?#]/);
-  const pathPart = cut === -1 ? value : value.slice(0, cut);
+  refuseUnsafeCharacters(value);
+  const [pathPart, rest] = splitAtQuery(value);
   const relative = pathPart.startsWith('/') ? pathPart.slice(1) : pathPart;
   const segments = relative.split('/');
   segments.forEach((segment, index) => {
@@ -88,7 +88,7 @@ export function assertSafePath(value: string): string {
       throw new UnsafeUrlError('traversal', `refused ${JSON.stringify(pathPart)}: it has "."/".."`);
     }
   });
-  return relative + (cut === -1 ? '' : value.slice(cut));
+  return relative + rest;
 }
 
 /**
@@ -101,13 +101,12 @@ export function assertSafePath(value: string): string {
  */
 export function resolvePath(input: AvalaPath, base: BaseUrl): string {
   if (typeof input !== 'string') {
-    if (input.length === 0) return resolveBelowBase('', base);
-    return resolveBelowBase(`${input.map(encodeSegment).join('/')}/`, base);
+    const joined = input.length === 0 ? '' : `${input.map(encodeSegment).join('/')}/`;
+    return resolveBelowBase(joined, base);
   }
   if (hasScheme(input)) {
-    // Checked on the raw text too: the URL parser would silently drop or rewrite these.
-    if (hasControlCharacter(input) || input.includes('\\')) assertSafePath(input);
-    return assertInsideBase(input, base);
+    refuseUnsafeCharacters(input);
+    return parseInsideBase(input, base).href;
   }
   if (input.startsWith('//')) {
     throw new UnsafeUrlError('foreign_origin', 'refused a protocol-relative URL ("//host")');
@@ -118,8 +117,7 @@ export function resolvePath(input: AvalaPath, base: BaseUrl): string {
 /** `relative` (no leading slash) under the base, checked after parsing. */
 function resolveBelowBase(relative: string, base: BaseUrl): string {
   const url = parseInsideBase(`${base.href}/${relative}`, base);
-  const cut = relative.search(/[?#]/);
-  const written = (cut === -1 ? relative : relative.slice(0, cut)).split('/').length;
+  const written = splitAtQuery(relative)[0].split('/').length;
   const parsed = url.pathname.slice(base.pathname.length + 1).split('/').length;
   // `//` and backslashes are refused before, so only a resolved dot segment loses one.
   if (parsed !== written) {

@@ -3,6 +3,7 @@
  * errors, body, URL, `toJSON()` — passes through here, so the API key can never leak into
  * a log line or an error tracker, however the error was built.
  */
+import { hasScheme } from './url.js';
 
 /** What an `avk_…` API key is replaced with. */
 export const REDACTED_KEY = 'avk_***';
@@ -123,7 +124,6 @@ const RELATIVE_BASE = 'http://relative.invalid';
  */
 export function redactUrl(url: string): string {
   try {
-    const isAbsolute = /^[a-z][a-z\d+\-.]*:/i.test(url);
     const parsed = new URL(url, RELATIVE_BASE);
     let changed = false;
     if (parsed.password) {
@@ -140,7 +140,7 @@ export function redactUrl(url: string): string {
     // Relative input stays relative: take off what resolving against the base added (only
     // the scheme for a protocol-relative `//host/…`).
     const added = url.startsWith('//') ? 'http:' : RELATIVE_BASE;
-    const text = isAbsolute ? parsed.href : parsed.href.slice(added.length);
+    const text = hasScheme(url) ? parsed.href : parsed.href.slice(added.length);
     // URLSearchParams encodes `*`; keep the marker readable.
     return redactString(text.replaceAll('%2A%2A%2A', '***'));
   } catch {

@@ -102,18 +102,11 @@ export function hasScheme(value: string): boolean {
  * The check every URL passes before the key is attached to it, whatever form the path came
  * in (docs/security.md): the URL as the WHATWG parser reads it — after it has stripped
  * spaces, resolved `..` and re-encoded — must be on the base origin, without credentials,
- * and inside the base path. Returns the parsed URL's `href`, which is what gets requested.
+ * and inside the base path. Returns the parsed URL, whose `href` is what gets requested.
  */
-export function assertInsideBase(absolute: string, base: BaseUrl): string {
-  return parseInsideBase(absolute, base).href;
-}
-
-/** {@link assertInsideBase}, returning the parsed URL. */
 export function parseInsideBase(absolute: string, base: BaseUrl): URL {
-  if (hasLoneSurrogate(absolute)) {
-    // The parser would silently turn it into U+FFFD: a path other than the one written.
-    throw new UnsafeUrlError('invalid_url', 'refused a URL with a lone surrogate (not Unicode)');
-  }
+  // The parser would silently turn a lone surrogate into U+FFFD: a path other than the one written.
+  refuseLoneSurrogate(absolute);
   let url: URL;
   try {
     url = new URL(absolute);
@@ -139,7 +132,12 @@ export function parseInsideBase(absolute: string, base: BaseUrl): URL {
   return url;
 }
 
-/** Whether `text` holds a UTF-16 surrogate without its pair (which `encodeURIComponent` throws on). */
-export function hasLoneSurrogate(text: string): boolean {
-  return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text);
+/**
+ * Refuses text holding a UTF-16 surrogate without its pair: it is not Unicode, so
+ * `encodeURIComponent` throws on it and the URL parser rewrites it.
+ */
+export function refuseLoneSurrogate(text: string): void {
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) {
+    throw new UnsafeUrlError('invalid_url', 'refused a lone surrogate (it is not Unicode text)');
+  }
 }
