@@ -27,20 +27,20 @@ import type { CallState } from './call.js';
  */
 export function classifyFailure(raw: unknown, call: CallState): AvalaError | undefined {
   if (isAvalaError(raw)) return raw;
-  if (raw !== null && typeof raw === 'object') {
-    const known = call.classified?.get(raw);
-    if (known) return known;
-  }
+  const isObject = raw !== null && typeof raw === 'object';
+  const known = isObject ? call.classified?.get(raw) : undefined;
+  if (known) return known;
   const error = classify(raw, call);
-  if (error && raw !== null && typeof raw === 'object') {
+  if (!error) return undefined;
+  if (isObject) {
     call.classified ??= new WeakMap();
     call.classified.set(raw, error);
   }
   // The client runs this call's retries itself (inside ky): a TanStack retry on top would
   // multiply them (docs/retry-rule.md), so `createRetryCallbacks` leaves such errors alone.
-  if (error && call.policy !== false && call.policy.limit > 0) markRetriedInClient(error);
+  if (call.policy !== false && call.policy.limit > 0) markRetriedInClient(error);
   // …and the outer layer announces the retry (or the final error) of a call it retries.
-  if (error && call.retriedOutside) markRetriedOutside(error);
+  if (call.retriedOutside) markRetriedOutside(error);
   return error;
 }
 
