@@ -1,7 +1,7 @@
 import type { StandardSchemaV1 } from 'ky';
 import { createEngine } from './core/engine.js';
 import { normalizeClientOptions } from './core/options.js';
-import { pageSchema, resolvePageLink, withAbsoluteLinks } from './core/pagination.js';
+import { pageSchema, resolvePageLink } from './core/pagination.js';
 import { createInvalidResponseError } from './errors/create.js';
 import { createRetryCallbacks } from './retry/tanstack-callbacks.js';
 import type {
@@ -41,15 +41,14 @@ export function createAvalaClient(options: AvalaClientOptions = {}): AvalaClient
     const { limit, schema, ...rest } = pageOptions;
     // A `next`/`previous` link is followed as given: its query already holds the cursor.
     const isLink = typeof pathOrUrl === 'string' && hasScheme(pathOrUrl);
-    const url = resolvePath(pathOrUrl, normalized.base);
-    const body = (await engine.send({
+    return engine.send({
       method: 'GET',
       path: pathOrUrl,
       options: isLink ? { ...rest, searchParams: undefined } : rest,
-      schema: pageSchema(schema),
+      // Its links come back resolved against this page's URL (before `limit` is added).
+      schema: pageSchema(schema, resolvePath(pathOrUrl, normalized.base)),
       searchParams: isLink || limit === undefined ? undefined : { limit },
-    })) as Page<never>;
-    return withAbsoluteLinks(body, url);
+    }) as Promise<Page<never>>;
   };
 
   async function* paginate(path: AvalaPath, pageOptions: AnyPaginateOptions = {}) {

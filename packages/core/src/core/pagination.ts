@@ -10,14 +10,20 @@ type PageResult = Awaited<
  * A Standard Schema for one page of a cursor-paginated list (`{next, previous, results,
  * count?}`, docs/avala-api.md) that parses each item with `item` (any Standard Schema, e.g. zod).
  * Handing it to ky's `.json(schema)` makes a bad page or item an `invalid_response` whose
- * issues point at `results.3.name`.
+ * issues point at `results.3.name`. The page's `next`/`previous` come out resolved against
+ * `pageUrl`, the URL it is fetched from, so `client.page(page.next)` (and an infinite query's
+ * next page) requests what the API meant; a link that does not parse is left as it is, and
+ * following it is refused then.
  */
-export function pageSchema(item?: StandardSchemaV1): StandardSchemaV1<unknown, Page<unknown>> {
+export function pageSchema(
+  item: StandardSchemaV1 | undefined,
+  pageUrl: string,
+): StandardSchemaV1<unknown, Page<unknown>> {
   return {
     '~standard': {
       version: 1,
       vendor: 'avala-fetch',
-      validate: (value) => validatePage(value, item),
+      validate: (value) => validatePage(value, item, pageUrl),
     },
   };
 }
@@ -25,6 +31,7 @@ export function pageSchema(item?: StandardSchemaV1): StandardSchemaV1<unknown, P
 async function validatePage(
   value: unknown,
   item: StandardSchemaV1 | undefined,
+  pageUrl: string,
 ): Promise<PageResult> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { issues: [{ message: 'Expected a page object with `results`' }] };
@@ -61,8 +68,8 @@ async function validatePage(
     if (issues.length > 0) return { issues };
   }
   const out: Page<unknown> = {
-    next: (page.next as string | null | undefined) ?? null,
-    previous: (page.previous as string | null | undefined) ?? null,
+    next: absoluteLink(page.next as string | null | undefined, pageUrl),
+    previous: absoluteLink(page.previous as string | null | undefined, pageUrl),
     results,
   };
   if (typeof page.count === 'number') out.count = page.count;
@@ -83,19 +90,11 @@ export function resolvePageLink(link: string, pageUrl: string): string {
   }
 }
 
-/**
- * `page` with its `next`/`previous` links made absolute against the URL it was fetched from,
- * so `client.page(page.next)` (and an infinite query's next page) requests what the API meant.
- * A link that does not parse is left as it is: following it is refused then.
- */
-export function withAbsoluteLinks<T>(page: Page<T>, pageUrl: string): Page<T> {
-  const absolute = (link: string | null) => {
-    if (link === null) return null;
-    try {
-      return resolvePageLink(link, pageUrl);
-    } catch {
-      return link;
-    }
-  };
-  return { ...page, next: absolute(page.next), previous: absolute(page.previous) };
+function absoluteLink(link: string | null | undefined, pageUrl: string): string | null {
+  if (link === undefined || link === null) return null;
+  try {
+    return new URL(link, pageUrl).href;
+  } catch {
+    return link;
+  }
 }
