@@ -27,28 +27,8 @@ export function createRetryCallbacks(
   const { retry: option, ...request } = call;
   // `retryDelay` runs first in TanStack's retryer: the `retry` event announces that very wait.
   const planned = new WeakMap<object, number>();
-  // The layer that decides announces it, as ky's does for direct calls: a `retry` with its
-  // wait, or the final `error` (the engine leaves both to us for calls retried outside).
-  const announce = (retrying: boolean, failureCount: number, error: unknown): boolean => {
-    if (!emit || !isAvalaError(error) || !isRetriedOutside(error)) return retrying;
-    if (!retrying) {
-      emit({ type: 'error', error });
-      return false;
-    }
-    const delayMs = planned.get(error) ?? delayOf(failureCount, error);
-    emit({
-      type: 'retry',
-      method: error.method ?? request.method?.toUpperCase() ?? 'GET',
-      url: error.url ?? '',
-      attempt: failureCount + 1,
-      delayMs,
-      error,
-    });
-    return true;
-  };
   const delayOf = (failureCount: number, error: unknown) =>
     policy === false ? 0 : retryDelayMs(failureCount + 1, error, policy);
-  const own = typeof option === 'function' ? option : undefined;
   const limited =
     option === false || policy === false
       ? false
@@ -58,10 +38,31 @@ export function createRetryCallbacks(
   return {
     retry: (failureCount, error) => {
       if (isRetriedInClient(error)) return false;
+      const avalaError = isAvalaError(error) ? error : undefined;
       // One request per TanStack attempt (the hooks turn ky's retries off): this failure is
       // request `failureCount + 1` of the query.
-      if (isAvalaError(error)) error.withAttempts(Math.max(error.attempts, failureCount + 1));
-      return announce(decide(failureCount, error), failureCount, error);
+      avalaError?.withAttempts(Math.max(avalaError.attempts, failureCount + 1));
+      const retrying =
+        typeof option === 'function'
+          ? option(failureCount, error)
+          : decideRetry(error, { ...request, attempt: failureCount + 1, policy: limited }, budget);
+      // The layer that decides announces it, as ky's does for direct calls: a `retry` with its
+      // wait, or the final `error` (the engine leaves both to us for calls retried outside).
+      if (emit && avalaError && isRetriedOutside(avalaError)) {
+        emit(
+          retrying
+            ? {
+                type: 'retry',
+                method: avalaError.method ?? request.method?.toUpperCase() ?? 'GET',
+                url: avalaError.url ?? '',
+                attempt: failureCount + 1,
+                delayMs: planned.get(avalaError) ?? delayOf(failureCount, avalaError),
+                error: avalaError,
+              }
+            : { type: 'error', error: avalaError },
+        );
+      }
+      return retrying;
     },
     retryDelay: (failureCount, error) => {
       const delay = delayOf(failureCount, error);
@@ -69,11 +70,6 @@ export function createRetryCallbacks(
       return delay;
     },
   };
-
-  function decide(failureCount: number, error: unknown): boolean {
-    if (own) return own(failureCount, error);
-    return decideRetry(error, { ...request, attempt: failureCount + 1, policy: limited }, budget);
-  }
 }
 
 // TanStack's `retry: Infinity` means "always": under the rule that is the most a policy takes.
