@@ -101,8 +101,7 @@ function diff(
   }
   for (const notice of next.notices) {
     const old = previous.notices.find((n) => n.kind === notice.kind);
-    if (!old) changes.push({ type: 'shown', notice: bind(notice) });
-    else if (old !== notice) changes.push({ type: 'updated', notice: bind(notice) });
+    if (old !== notice) changes.push({ type: old ? 'updated' : 'shown', notice: bind(notice) });
   }
   return changes;
 }
