@@ -1,7 +1,8 @@
 /**
  * @avala-fetch/react — TanStack Query hooks for the Avala API. A thin layer over
  * `@avala-fetch/core` (no HTTP here): one retry layer, inline field errors, toast-ready notices.
- * What a React app needs from the core is re-exported, so one import serves.
+ * What a React app needs from the core is re-exported, so one import serves. The upload and
+ * export hooks are on `@avala-fetch/react/workflows`.
  */
 
 // From the core (docs/errors.md): the client, the errors and their guards, the types.
