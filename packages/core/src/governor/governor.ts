@@ -5,10 +5,11 @@ import { parseRateLimit, parseServerWait } from '../utils/headers.js';
 import { BurstWindow } from './burst.js';
 import { Hold, type HoldCause } from './hold.js';
 import { normalizeRateLimitOptions } from './options.js';
-import { GrantedPermit, type PermitSettle } from './permit.js';
-import { type PoolSlots, Pools, poolPath } from './pools.js';
+import { type Grant, GrantedPermit, type PermitSettle } from './permit.js';
+import { PoolSlots, type Pools, poolPath } from './pools.js';
 import type { Line, Place } from './queue.js';
 import { refusalOf } from './refusal.js';
+import { RouteTable } from './routes.js';
 import { type ScopeState, Scopes } from './scopes.js';
 import { governorState } from './state.js';
 import { Tabs } from './tabs.js';
@@ -59,7 +60,6 @@ class RateLimitGovernor implements Governor {
   readonly #setTimeout: (callback: () => void, ms: number) => unknown;
   readonly #clearTimeout: (handle: unknown) => void;
   readonly #onEvent: ((event: GovernorEvent) => void) | undefined;
-  readonly #marginMs: number;
   readonly #scopes: Scopes<Waiter>;
   readonly #burst: BurstWindow;
   readonly #pools: Pools<Waiter>;
@@ -88,10 +88,10 @@ class RateLimitGovernor implements Governor {
       deps.clearTimeout ??
       ((handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>));
     this.#onEvent = deps.onEvent;
-    this.#marginMs = deps.marginMs ?? defaultMarginMs;
-    this.#scopes = new Scopes<Waiter>(options.scopes, options.initialConcurrency, this.#marginMs);
+    const marginMs = deps.marginMs ?? defaultMarginMs;
+    this.#scopes = new Scopes<Waiter>(options.scopes, options.initialConcurrency, marginMs);
     this.#burst = new BurstWindow(options.burstPerSecond, burstWindowMs, burstMarginMs);
-    this.#pools = new Pools<Waiter>(options.pools);
+    this.#pools = new RouteTable(options.pools, (pool) => new PoolSlots<Waiter>(pool));
     this.#tabs = new Tabs(
       options.broadcastChannel,
       {
@@ -153,7 +153,7 @@ class RateLimitGovernor implements Governor {
   }
 
   get state(): RateLimitState {
-    this.#snapshot ??= this.#makeState();
+    this.#snapshot ??= governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
     return this.#snapshot;
   }
 
@@ -171,8 +171,8 @@ class RateLimitGovernor implements Governor {
     this.#tabs.close();
     const error = disposedError();
     const waiters = [
-      ...this.#pools.all().flatMap((pool) => pool.line.drain()),
-      ...this.#scopes.all().flatMap((scope) => scope.line.drain()),
+      ...this.#pools.values.flatMap((pool) => pool.line.drain()),
+      ...this.#scopes.all.flatMap((scope) => scope.line.drain()),
     ];
     for (const waiter of waiters) {
       this.#detach(waiter);
@@ -244,17 +244,9 @@ class RateLimitGovernor implements Governor {
       });
     }
     this.#changed();
-    waiter.resolve(this.#permit(waiter, sentAt, token, burstTicket, now));
-  }
-
-  #permit(
-    waiter: Waiter,
-    sentAt: number,
-    token: number,
-    burstTicket: number,
-    grantedAt: number,
-  ): Permit {
-    return new GrantedPermit(this.#settle, { waiter, sentAt, token, burstTicket, grantedAt });
+    waiter.resolve(
+      new GrantedPermit(this.#settle, { waiter, sentAt, token, burstTicket, grantedAt: now }),
+    );
   }
 
   /** What a {@link GrantedPermit} asks of its governor (one function for all of them). */
@@ -265,7 +257,7 @@ class RateLimitGovernor implements Governor {
       // Answered (or given up on) now: it reached the server, if at all, before this.
       this.#burst.answered(grant.burstTicket, this.#now());
       const { waiter } = grant;
-      const refused = this.#learn(outcome, grant.sentAt, grant.token, grant.grantedAt, waiter);
+      const refused = this.#learn(outcome, grant);
       for (const hold of waiter.probes ?? []) {
         hold.probeAnswered(outcome === undefined ? 'none' : refused ? 'refused' : 'ok');
       }
@@ -285,13 +277,8 @@ class RateLimitGovernor implements Governor {
    * Learns the budget, slow start and any wait the server asked for from one response;
    * returns whether it was a refusal (429/503).
    */
-  #learn(
-    outcome: AttemptOutcome | undefined,
-    sentAt: number,
-    token: number,
-    grantedAt: number,
-    waiter: Waiter,
-  ): boolean {
+  #learn(outcome: AttemptOutcome | undefined, grant: Grant): boolean {
+    const { waiter, sentAt, token, grantedAt } = grant;
     const { scope, pool } = waiter;
     const budget = scope.budget;
     const now = this.#now();
@@ -393,12 +380,12 @@ class RateLimitGovernor implements Governor {
 
   #pumpOnce(): void {
     const now = this.#now();
-    for (const pool of this.#pools.all()) this.#fillSlots(pool, now);
+    for (const pool of this.#pools.values) this.#fillSlots(pool, now);
     if (this.#recheck) this.#failTooLong(now);
     while (!this.#tabs.yielding) {
       let next: ScopeState<Waiter> | undefined;
       let nextSeq = Infinity;
-      for (const scope of this.#scopes.all()) {
+      for (const scope of this.#scopes.all) {
         const head = scope.line.head();
         if (!head || head.seq >= nextSeq || this.#openingAt(scope, now) > now) continue;
         next = scope;
@@ -420,8 +407,8 @@ class RateLimitGovernor implements Governor {
       const error = this.#tooLong(place.value, now);
       if (error) failed.push([place, error]);
     };
-    for (const pool of this.#pools.all()) pool.line.forEach(visit);
-    for (const scope of this.#scopes.all()) scope.line.forEach(visit);
+    for (const pool of this.#pools.values) pool.line.forEach(visit);
+    for (const scope of this.#scopes.all) scope.line.forEach(visit);
     for (const [place, error] of failed) this.#leave(place, error, false);
   }
 
@@ -432,40 +419,31 @@ class RateLimitGovernor implements Governor {
    */
   #tooLong(waiter: Waiter, now: number): GovernorWaitError | undefined {
     if (!Number.isFinite(waiter.maxWaitMs)) return undefined;
-    // The latest of the known waits, in this order on a tie (no closure: it runs per acquire).
-    let until = now;
-    let reason: HoldCause | undefined;
-    let pool: string | undefined;
-    const { scope } = waiter;
-    const outage = this.#outage.until;
-    if (outage !== undefined && outage > until) {
-      until = outage;
-      reason = 'service_unavailable';
+    const { scope, pool } = waiter;
+    const outageUntil = this.#outage.until ?? now;
+    const rateUntil = Math.max(
+      scope.hold.until ?? now,
+      scope.budget.spentUntil(this.#tabs.activePeers) ?? now,
+    );
+    const poolUntil = (pool && !waiter.holdsSlot ? pool.hold.until : undefined) ?? now;
+    const waitMs = Math.max(outageUntil, rateUntil, poolUntil) - now;
+    if (waitMs <= Math.max(0, waiter.maxWaitMs)) return undefined;
+    // The latest wait says why; on a tie the outage's, then the rate limit's, then the pool's.
+    if (poolUntil > Math.max(outageUntil, rateUntil)) {
+      return new GovernorWaitError(waitMs, 'concurrency_limited', pool?.name);
     }
-    const held = scope.hold.until;
-    if (held !== undefined && held > until) {
-      until = held;
-      reason = 'rate_limited';
-    }
-    const spent = scope.budget.spentUntil(this.#tabs.activePeers);
-    if (spent !== undefined && spent > until) {
-      until = spent;
-      reason = 'rate_limited';
-    }
-    const poolUntil = waiter.pool && !waiter.holdsSlot ? waiter.pool.hold.until : undefined;
-    if (poolUntil !== undefined && poolUntil > until) {
-      until = poolUntil;
-      reason = 'concurrency_limited';
-      pool = waiter.pool?.name;
-    }
-    if (reason === undefined || until - now <= waiter.maxWaitMs) return undefined;
-    return new GovernorWaitError(until - now, reason, pool);
+    return new GovernorWaitError(
+      waitMs,
+      rateUntil > outageUntil ? 'rate_limited' : 'service_unavailable',
+    );
   }
 
   /** The earliest time the next request of `scope` may go (`Infinity`: when a response arrives). */
   #openingAt(scope: ScopeState<Waiter>, now: number): number {
-    if (scope.budget.tick(now)) this.#changed();
-    if (this.#outage.expired(now) || scope.hold.expired(now)) this.#changed();
+    // `tick` first: it gives units back and ends a window (the holds are only looked at).
+    if (scope.budget.tick(now) || this.#outage.expired(now) || scope.hold.expired(now)) {
+      this.#changed();
+    }
     // Tabs learn of each other's sends only a moment later: while others are active, each
     // leaves one request per other tab unspent, of the budget and of the burst, so that two
     // never take the last one at once.
@@ -482,29 +460,23 @@ class RateLimitGovernor implements Governor {
   #schedule(now: number): void {
     let at = Infinity;
     let waiting = false;
-    for (const scope of this.#scopes.all()) {
+    for (const scope of this.#scopes.all) {
       const opening = this.#openingAt(scope, now);
       if (scope.line.size > 0) {
         waiting = true;
         at = Math.min(at, opening);
       }
       // Holds and windows that end change the state even with nobody waiting.
-      if (scope.hold.activeAt(now)) at = Math.min(at, scope.hold.until ?? at);
-      const { resetAt } = scope.budget;
-      if (scope.budget.confirmed && resetAt !== undefined && resetAt + this.#marginMs > now) {
-        at = Math.min(at, resetAt + this.#marginMs);
-      }
-      const slides = scope.budget.sliding.nextAt;
-      if (slides !== undefined && slides > now) at = Math.min(at, slides);
+      const { hold, budget } = scope;
+      at = Math.min(at, ahead(hold.until, now), ahead(budget.endsAt, now));
+      at = Math.min(at, ahead(budget.sliding.nextAt, now));
     }
-    if (this.#outage.activeAt(now)) at = Math.min(at, this.#outage.until ?? at);
+    at = Math.min(at, ahead(this.#outage.until, now));
     // A fresh task ends the yield whatever else the line waits for (see `Tabs.yielding`).
     if (waiting && this.#tabs.yielding) at = now;
     // A pool refused by the server opens again by itself (or its probe's patience ends).
-    for (const pool of this.#pools.all()) {
-      if (pool.line.size === 0) continue;
-      const opening = pool.hold.openingAt(now);
-      if (opening > now) at = Math.min(at, opening);
+    for (const pool of this.#pools.values) {
+      if (pool.line.size > 0) at = Math.min(at, ahead(pool.hold.openingAt(now), now));
     }
     if (!Number.isFinite(at)) {
       this.#clearTimer();
@@ -566,10 +538,11 @@ class RateLimitGovernor implements Governor {
       for (const listener of this.#listeners) listener(state);
     });
   }
+}
 
-  #makeState(): RateLimitState {
-    return governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
-  }
+/** `time` if it is still to come at `now`, else `Infinity`: what a timer may wait for. */
+function ahead(time: number | undefined, now: number): number {
+  return time !== undefined && time > now ? time : Infinity;
 }
 
 function disposedError(): DOMException {

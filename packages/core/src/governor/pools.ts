@@ -1,7 +1,7 @@
 import type { ConcurrencyPool } from '../types/options.js';
 import { Hold } from './hold.js';
 import { Line } from './queue.js';
-import { RouteTable } from './routes.js';
+import type { RouteTable } from './routes.js';
 
 /** One concurrency pool at run time: its slots and the FIFO line of those waiting for one. */
 export class PoolSlots<T> {
@@ -33,26 +33,7 @@ export class PoolSlots<T> {
 }
 
 /** The configured pools, and which one a request belongs to (the first that matches). */
-export class Pools<T> {
-  readonly #routes: RouteTable<PoolSlots<T>>;
-  readonly #slots: readonly PoolSlots<T>[];
-
-  constructor(pools: readonly ConcurrencyPool[]) {
-    const routes = pools.map((pool) => ({ match: pool.match, value: new PoolSlots<T>(pool) }));
-    this.#routes = new RouteTable(routes);
-    this.#slots = routes.map((route) => route.value);
-  }
-
-  /** The pool of `method path` (path relative to the base URL, without its query), if any. */
-  find(method: string, path: string): PoolSlots<T> | undefined {
-    return this.#routes.find(method, path);
-  }
-
-  /** Every pool. */
-  all(): readonly PoolSlots<T>[] {
-    return this.#slots;
-  }
-}
+export type Pools<T> = RouteTable<ConcurrencyPool, PoolSlots<T>>;
 
 /**
  * The path pools are matched on: upper-case method aside, the part of a path or URL before

@@ -46,6 +46,13 @@ export class Budget {
     return this.#confirmed;
   }
 
+  /** When a confirmed window ends here: its reset, and the margin past it. */
+  get endsAt(): number | undefined {
+    return this.#confirmed && this.resetAt !== undefined
+      ? this.resetAt + this.#marginMs
+      : undefined;
+  }
+
   /**
    * Gives back the units of sends that have left a sliding window, and ends a confirmed window
    * whose reset has passed; true when either changed the budget.
@@ -55,9 +62,8 @@ export class Budget {
     if (released > 0 && this.remaining !== undefined && this.limit !== undefined) {
       this.remaining = Math.min(this.limit, this.remaining + released);
     }
-    if (!this.#confirmed || this.resetAt === undefined || now < this.resetAt + this.#marginMs) {
-      return released > 0;
-    }
+    const endsAt = this.endsAt;
+    if (endsAt === undefined || now < endsAt) return released > 0;
     this.#confirmed = false;
     this.#epoch++;
     this.#probing = 0;

@@ -11,26 +11,31 @@ export function matchesRoute(match: RouteMatch, method: string, path: string): b
 }
 
 /**
- * Routes to values (pools, scopes), the first match winning. Calls repeat their routes, so the
- * last route's answer is kept — only when every `match` is a RegExp, whose answer for one route
- * never changes; a function is asked every time, as it may answer differently.
+ * The configured routes (pools, scopes) and the value made for each; a request belongs to the
+ * first that matches. Calls repeat their routes, so the last route's answer is kept — only when
+ * every `match` is a RegExp, whose answer for one route never changes; a function is asked every
+ * time, as it may answer differently.
  */
-export class RouteTable<V> {
-  readonly #routes: readonly { match: RouteMatch; value: V }[];
+export class RouteTable<R extends { match: RouteMatch }, V> {
+  /** The value of each route, in the routes' order. */
+  readonly values: readonly V[];
+  readonly #routes: readonly R[];
   readonly #memo: boolean;
   #lastMethod: string | undefined;
   #lastPath: string | undefined;
   #last: V | undefined;
 
-  constructor(routes: readonly { match: RouteMatch; value: V }[]) {
+  constructor(routes: readonly R[], make: (route: R) => V) {
     this.#routes = routes;
+    this.values = routes.map(make);
     this.#memo = routes.every((route) => route.match instanceof RegExp);
   }
 
   /** The value of the first route that `method path` matches, if any. */
   find(method: string, path: string): V | undefined {
     if (this.#memo && method === this.#lastMethod && path === this.#lastPath) return this.#last;
-    const found = this.#routes.find((route) => matchesRoute(route.match, method, path))?.value;
+    const index = this.#routes.findIndex((route) => matchesRoute(route.match, method, path));
+    const found = index < 0 ? undefined : this.values[index];
     if (this.#memo) {
       this.#lastMethod = method;
       this.#lastPath = path;

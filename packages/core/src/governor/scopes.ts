@@ -28,19 +28,15 @@ export class ScopeState<T> {
 /** The main scope and the configured ones, and which one a request belongs to. */
 export class Scopes<T> {
   readonly main: ScopeState<T>;
-  readonly #routes: RouteTable<ScopeState<T>>;
-  readonly #all: readonly ScopeState<T>[];
-  readonly #byName = new Map<string, ScopeState<T>>();
+  /** Every scope, the main one first. */
+  readonly all: readonly ScopeState<T>[];
+  readonly #routes: RouteTable<LimitScope, ScopeState<T>>;
 
   constructor(scopes: readonly LimitScope[], initialConcurrency: number, marginMs: number) {
-    this.main = new ScopeState<T>(mainScope, initialConcurrency, marginMs);
-    const routes = scopes.map((scope) => ({
-      match: scope.match,
-      value: new ScopeState<T>(scope.name, initialConcurrency, marginMs),
-    }));
-    this.#routes = new RouteTable(routes);
-    this.#all = [this.main, ...routes.map((route) => route.value)];
-    for (const state of this.#all) this.#byName.set(state.name, state);
+    const make = (name: string) => new ScopeState<T>(name, initialConcurrency, marginMs);
+    this.main = make(mainScope);
+    this.#routes = new RouteTable(scopes, (scope) => make(scope.name));
+    this.all = [this.main, ...this.#routes.values];
   }
 
   /** The scope of `method path` (the first that matches), else the main one. */
@@ -48,13 +44,10 @@ export class Scopes<T> {
     return this.#routes.find(method, path) ?? this.main;
   }
 
-  /** The scope called `name` (from another tab's message), if this governor has it. */
+  /** The scope called `name` (from another tab's message; none: the main one), if this governor has it. */
   named(name: string | undefined): ScopeState<T> | undefined {
-    return name === undefined ? this.main : this.#byName.get(name);
-  }
-
-  /** Every scope, the main one first. */
-  all(): readonly ScopeState<T>[] {
-    return this.#all;
+    if (name === undefined) return this.main;
+    for (const scope of this.all) if (scope.name === name) return scope;
+    return undefined;
   }
 }

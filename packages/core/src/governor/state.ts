@@ -19,7 +19,7 @@ export function governorState(
   if (blockedUntil !== undefined) state.blockedUntil = blockedUntil;
   const others: Record<string, ScopeRateLimitState> = {};
   let any = false;
-  for (const scope of scopes.all()) {
+  for (const scope of scopes.all) {
     if (scope === main) continue;
     const view = scopeState(scope);
     if (Object.keys(view).length === 0) continue;

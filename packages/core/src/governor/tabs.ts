@@ -142,7 +142,7 @@ export class Tabs implements PageMember {
   #greet(tell: (scope: ScopeState<unknown>, holding: boolean) => void): void {
     const { scopes, outage } = this.#host;
     const now = this.#host.now();
-    for (const scope of scopes.all()) {
+    for (const scope of scopes.all) {
       const holding = scope.hold.activeAt(now) || (scope === scopes.main && outage.activeAt(now));
       if (scope.budget.confirmed || holding) tell(scope, holding);
     }
