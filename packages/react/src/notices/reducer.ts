@@ -161,12 +161,16 @@ function passes(kind: AvalaNoticeKind): kind is PassingCondition {
   return kind in recoveredMessages;
 }
 
-/** A notice of `kind`: its id is its kind, as there is at most one of each. */
+/**
+ * A notice of `kind`: its id is its kind, as there is at most one of each. The message is the
+ * kind's own in `messages` unless given; `concurrency_limited` and `recovered` have none there
+ * (theirs say what is running, or what ended) and always pass one.
+ */
 function notice<K extends AvalaNoticeKind>(
   kind: K,
-  message: string,
   since: number,
   fields: Omit<NoticeOfKind<K>, keyof NoticeBase<K>>,
+  message: string = messages[kind as keyof typeof messages],
 ): NoticeOfKind<K> {
   return { id: kind, kind, message, since, ...fields } as NoticeOfKind<K>;
 }
@@ -175,31 +179,27 @@ function notice<K extends AvalaNoticeKind>(
 function noticeOf(event: AvalaEvent, since: number): AvalaNoticeData | undefined {
   switch (event.type) {
     case 'rate_limited':
-      return notice('rate_limited', messages.rate_limited, since, { retryAt: event.until });
+      return notice('rate_limited', since, { retryAt: event.until });
     case 'concurrency_limited': {
       const { pool, limit, until } = event;
       const message = concurrencyMessage(pool, limit);
-      return notice('concurrency_limited', message, since, { pool, limit, retryAt: until });
+      return notice('concurrency_limited', since, { pool, limit, retryAt: until }, message);
     }
     case 'service_unavailable':
-      return notice('service_unavailable', messages.service_unavailable, since, {
+      return notice('service_unavailable', since, {
         retryAt: event.until,
         detail: detailOf(event.error),
       });
     case 'offline':
-      return notice('offline', messages.offline, since, {});
+      return notice('offline', since, {});
     case 'error': {
       const { error } = event;
       if (error.kind === 'unauthorized') {
-        return notice('unauthorized', messages.unauthorized, since, { detail: detailOf(error) });
+        return notice('unauthorized', since, { detail: detailOf(error) });
       }
       if (error.kind !== 'forbidden') return undefined;
       const { code, docUrl } = error;
-      return notice('forbidden', messages.forbidden, since, {
-        detail: detailOf(error),
-        code,
-        docUrl,
-      });
+      return notice('forbidden', since, { detail: detailOf(error), code, docUrl });
     }
     default:
       return undefined;
@@ -225,7 +225,7 @@ function raise(state: NoticeState, next: AvalaNoticeData): NoticeState {
 function recover(state: NoticeState, from: PassingCondition, at: number): NoticeState {
   const ended = end(state, from);
   if (ended === state) return state;
-  const recovered = notice('recovered', recoveredMessages[from], at, { from });
+  const recovered = notice('recovered', at, { from }, recoveredMessages[from]);
   // One at a time: a second recovery (say offline, then the rate limit) replaces the first.
   return { ...ended, notices: put(ended.notices, recovered) };
 }
