@@ -18,7 +18,7 @@ import {
 import { AVALA_ERROR_BRAND, hasAvalaErrorBrand } from './brand.js';
 import { INSPECT, inspectRedacted } from './inspect.js';
 import type { AnyAvalaError } from './kinds.js';
-import { buildMessage, finishMessage, hasText } from './message.js';
+import { buildMessage, finishMessage } from './message.js';
 import { isTransientKind } from './transient.js';
 
 /** What an `AvalaError` is built from; everything but `kind` is optional. */
@@ -120,17 +120,7 @@ export class AvalaError extends Error {
     const fieldErrors = redactFieldErrors(init.fieldErrors);
     const nonFieldErrors = (init.nonFieldErrors ?? []).map(redactString);
     const detail = ifDefined(init.detail, redactString);
-    const message =
-      init.message !== undefined && hasText(init.message)
-        ? finishMessage(init.message)
-        : buildMessage({
-            status: init.status,
-            statusText: init.statusText,
-            detail,
-            fieldErrors,
-            nonFieldErrors,
-            fallback: fallbackMessage(init.kind),
-          });
+    const message = buildMessage({ ...init, detail, fieldErrors, nonFieldErrors });
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     // Keeps `instanceof` right when the class is compiled down to ES5 by a consumer.
     Object.setPrototypeOf(this, new.target.prototype);
@@ -229,21 +219,6 @@ const OPTIONAL_JSON_KEYS = [
 
 function ifDefined<T, R>(value: T | undefined, map: (value: T) => R): R | undefined {
   return value === undefined ? undefined : map(value);
-}
-
-// The message of an error with no status and nothing from the server (built by hand, or a
-// status-0 response): the kind in words ("Not found"), or for these kinds a sentence.
-const FALLBACK_SENTENCES: Partial<Record<AvalaErrorKind, string>> = {
-  rate_limited: 'Too many requests',
-  network: 'Network error: the server could not be reached',
-  timeout: 'The request timed out',
-  aborted: 'The request was aborted',
-  unexpected_status: 'Unexpected response status',
-};
-
-function fallbackMessage(kind: AvalaErrorKind): string {
-  const words = kind.replaceAll('_', ' ');
-  return FALLBACK_SENTENCES[kind] ?? words.charAt(0).toUpperCase() + words.slice(1);
 }
 
 function redactFieldErrors(

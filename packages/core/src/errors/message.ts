@@ -1,8 +1,9 @@
 /**
- * The one-line `message` of an `AvalaError` (docs/errors.md): the server's `detail`, else the
- * field errors as `field: message; …`, else a line naming the status. Never markup, never
- * longer than {@link MAX_MESSAGE_LENGTH}.
+ * The one-line `message` of an `AvalaError` (docs/errors.md): the caller's own, else the
+ * server's `detail`, else the field errors as `field: message; …`, else a line naming the
+ * status, else the kind's. Never markup, never longer than {@link MAX_MESSAGE_LENGTH}.
  */
+import type { AvalaErrorKind } from '../types/errors.js';
 import { redactString } from '../utils/redact.js';
 
 /** The longest `message` an `AvalaError` carries. */
@@ -71,31 +72,49 @@ export function hasText(text: string): boolean {
   return /\S/.test(text);
 }
 
-/** What the message is built from. */
+/** What the message is built from: an `AvalaErrorInit`, its server texts redacted already. */
 export interface MessageParts {
+  kind: AvalaErrorKind;
+  /** The caller's own message, which wins when it has any text. */
+  message?: string;
   status?: number;
   statusText?: string;
   detail?: string;
-  /** Redacted already: a secret-looking path's messages are `[redacted]`. */
+  /** A secret-looking path's messages are `[redacted]` already. */
   fieldErrors: Record<string, string[]>;
   nonFieldErrors: string[];
-  /** Used when there is no status and nothing from the server. */
-  fallback: string;
 }
 
 /**
- * The message by the docs/errors.md rule: `detail` (unless it is markup); else non-field errors then `path: message`
- * pairs joined by `; `; else the status line (`Service Unavailable (503)`); else `fallback`.
+ * The message by the docs/errors.md rule: the caller's `message`; else `detail` (unless it is
+ * markup); else non-field errors then `path: message` pairs joined by `; `; else the status
+ * line (`Service Unavailable (503)`); else the kind's fallback (`Not found`). Redacted, one
+ * line, at most {@link MAX_MESSAGE_LENGTH} characters.
  */
 export function buildMessage(parts: MessageParts): string {
-  if (parts.detail && hasText(parts.detail) && !looksLikeMarkup(parts.detail)) {
-    return finishMessage(parts.detail);
-  }
+  const { message, detail } = parts;
+  if (message !== undefined && hasText(message)) return finishMessage(message);
+  if (detail && hasText(detail) && !looksLikeMarkup(detail)) return finishMessage(detail);
   const pieces = [...parts.nonFieldErrors];
   for (const [path, messages] of Object.entries(parts.fieldErrors)) {
-    for (const message of messages) pieces.push(`${path}: ${message}`);
+    for (const text of messages) pieces.push(`${path}: ${text}`);
   }
   if (pieces.length > 0) return finishMessage(pieces.join('; '));
   if (parts.status !== undefined) return finishMessage(statusLine(parts.status, parts.statusText));
-  return finishMessage(parts.fallback);
+  return finishMessage(fallbackMessage(parts.kind));
+}
+
+// The message of an error with no status and nothing from the server (built by hand, or a
+// status-0 response): the kind in words ("Not found"), or for these kinds a sentence.
+const FALLBACK_SENTENCES: Partial<Record<AvalaErrorKind, string>> = {
+  rate_limited: 'Too many requests',
+  network: 'Network error: the server could not be reached',
+  timeout: 'The request timed out',
+  aborted: 'The request was aborted',
+  unexpected_status: 'Unexpected response status',
+};
+
+function fallbackMessage(kind: AvalaErrorKind): string {
+  const words = kind.replaceAll('_', ' ');
+  return FALLBACK_SENTENCES[kind] ?? words.charAt(0).toUpperCase() + words.slice(1);
 }
