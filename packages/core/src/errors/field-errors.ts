@@ -32,21 +32,16 @@ const MAX_MESSAGES = 1000;
 const MAX_MESSAGE_CHARS = 1000;
 const MAX_NODES = 20_000;
 
-/** Options of {@link flattenFieldErrors}. */
-export interface FlattenOptions {
-  /** Puts the whole tree under this path. Default `''` (the root). */
-  prefix?: string;
-  /** Top-level keys to leave out (the envelope's `detail`, `code`, `doc_url`). */
-  skipTopLevel?: (key: string, value: unknown) => boolean;
-}
-
 /**
  * Flattens an error tree (an object of fields, a list, or a string) into `fieldErrors` by
  * dotted path and top-level `nonFieldErrors`. Non-string leaves (numbers, booleans, null)
- * are ignored. Never throws.
+ * are ignored. `skipTopLevel` leaves top-level keys out (the envelope's `detail`, `code`,
+ * `doc_url`). Never throws.
  */
-export function flattenFieldErrors(tree: unknown, options: FlattenOptions = {}): FlatFieldErrors {
-  const { prefix = '', skipTopLevel } = options;
+export function flattenFieldErrors(
+  tree: unknown,
+  skipTopLevel?: (key: string, value: unknown) => boolean,
+): FlatFieldErrors {
   const out: FlatFieldErrors = { fieldErrors: {}, nonFieldErrors: [] };
   const state = { messages: 0, nodes: 0, paths: 0 };
 
@@ -109,7 +104,7 @@ export function flattenFieldErrors(tree: unknown, options: FlattenOptions = {}):
   };
 
   try {
-    walk(tree, prefix, 0);
+    walk(tree, '', 0);
   } catch {
     // A getter that throws or a stack overflow: keep what was collected.
   }

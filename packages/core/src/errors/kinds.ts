@@ -53,7 +53,7 @@ export function toSchemaIssue(issue: StandardSchemaV1Issue): SchemaIssue {
     return typeof key === 'number' ? key : redactString(String(key));
   });
   // A custom schema message may quote the value; under a secret-looking field it must not.
-  const secret = path?.some((key) => typeof key === 'string' && isSecretName(key)) === true;
+  const secret = path?.some((key) => isSecretName(String(key)));
   const out: SchemaIssue = { message: secret ? REDACTED : redactString(String(issue.message)) };
   if (path) out.path = path;
   return out;

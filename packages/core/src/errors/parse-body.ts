@@ -91,10 +91,10 @@ function parse(body: unknown): ParsedErrorBody {
 
   // …else the field errors live in `detail` (an object or list) and/or at the root.
   const fromDetail = flattenFieldErrors(detail);
-  const fromRoot = flattenFieldErrors(body, {
-    skipTopLevel: (key, value) =>
-      key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string'),
-  });
+  const fromRoot = flattenFieldErrors(
+    body,
+    (key, value) => key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string'),
+  );
   parsed.nonFieldErrors = [...fromDetail.nonFieldErrors, ...fromRoot.nonFieldErrors];
   parsed.fieldErrors = { ...fromRoot.fieldErrors };
   for (const [path, messages] of Object.entries(fromDetail.fieldErrors)) {

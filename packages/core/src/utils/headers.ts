@@ -82,11 +82,9 @@ export function parseServerWait(
   const retryAfter = parseRetryAfter(headers.get('retry-after'), now);
   if (retryAfter !== undefined) return retryAfter;
   if (status !== 429 && status !== 503) return undefined;
-  if (status === 503 && (parseCount(headers.get('x-ratelimit-remaining')) ?? 0) > 0) {
-    return undefined;
-  }
-  const resetAt = parseResetAt(headers.get('x-ratelimit-reset'), now);
-  return resetAt === undefined ? undefined : clampWait(resetAt - now);
+  const { remaining = 0, resetAt } = parseRateLimit(headers, now) ?? {};
+  if (resetAt === undefined || (status === 503 && remaining > 0)) return undefined;
+  return clampWait(resetAt - now);
 }
 
 /** Reads `HeadersInit` (or nothing) as `Headers`; invalid input yields empty headers. */
