@@ -47,18 +47,26 @@ export class ConditionTracker {
     const now = this.#now();
     // Already reported: the notice stands until a success ends the condition.
     if (this.#active.has(condition)) return undefined;
-    const until = untilOf(error, condition, now);
-    this.#active.set(condition, { raisedAt: this.#sent, pool: concurrency?.pool });
-    if (condition === 'concurrency_limited') {
-      const event: AvalaEvent = { type: 'concurrency_limited', error };
-      if (concurrency?.pool !== undefined) event.pool = concurrency.pool;
-      if (concurrency?.limit !== undefined) event.limit = concurrency.limit;
-      if (until !== undefined) event.until = until;
-      return event;
+    const pool = concurrency?.pool;
+    this.#active.set(condition, { raisedAt: this.#sent, pool });
+    // When it ends: the server's wait, else (a 429 only) the window's reset; an outage or a
+    // full pool says nothing about when it ends.
+    const until =
+      error.retryAfterMs !== undefined
+        ? now + error.retryAfterMs
+        : condition === 'rate_limited'
+          ? (error.rateLimit?.resetAt ?? now)
+          : undefined;
+    switch (condition) {
+      case 'concurrency_limited':
+        return { type: condition, error, pool, limit: concurrency?.limit, until };
+      case 'rate_limited':
+        return { type: condition, until: until as number, error };
+      case 'service_unavailable':
+        return { type: condition, until, error };
+      default:
+        return { type: condition, error };
     }
-    if (condition === 'rate_limited') return { type: 'rate_limited', until: until ?? now, error };
-    if (condition === 'service_unavailable') return { type: 'service_unavailable', until, error };
-    return { type: 'offline', error };
   }
 
   /**
@@ -84,15 +92,7 @@ export class ConditionTracker {
 
 const NONE: readonly AvalaEvent[] = Object.freeze([]);
 
-function conditionOf(error: AvalaError): Condition | undefined {
-  if (error.kind === 'rate_limited') return 'rate_limited';
-  if (error.kind === 'service_unavailable') return 'service_unavailable';
-  if (error.kind === 'network') return 'offline';
-  return undefined;
-}
-
-function untilOf(error: AvalaError, condition: Condition, now: number): number | undefined {
-  if (error.retryAfterMs !== undefined) return now + error.retryAfterMs;
-  // The window's reset says when a 429 ends; it says nothing about an outage or a full pool.
-  return condition === 'rate_limited' ? error.rateLimit?.resetAt : undefined;
+function conditionOf({ kind }: AvalaError): Condition | undefined {
+  if (kind === 'network') return 'offline';
+  return kind === 'rate_limited' || kind === 'service_unavailable' ? kind : undefined;
 }
