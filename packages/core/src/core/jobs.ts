@@ -59,11 +59,9 @@ export class JobSlots {
       if (isFinal(body)) this.#end(path);
       // A list page of the same collection shows each job's status too.
       if (Array.isArray(body.results)) {
-        const collection = path.endsWith('/') ? path : `${path}/`;
         for (const item of body.results) {
-          if (isObject(item) && typeof item.uid === 'string' && isFinal(item)) {
-            this.#end(`${collection}${encodeURIComponent(item.uid)}/`);
-          }
+          const jobPath = jobPathOf(path, item);
+          if (jobPath !== undefined && isFinal(item)) this.#end(jobPath);
         }
       }
     }
@@ -86,7 +84,7 @@ export function jobPathOf(collection: string, body: unknown): string | undefined
   return `${base}${encodeURIComponent(body.uid)}/`;
 }
 
-function isFinal(body: Record<string, unknown>): boolean {
+function isFinal(body: { status?: unknown }): boolean {
   return typeof body.status === 'string' && FINAL_STATUSES.has(body.status);
 }
 
