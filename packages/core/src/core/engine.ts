@@ -222,16 +222,10 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     ],
   };
 
-  // Client-wide headers over the default `accept`, as a plain object with lower-case names:
-  // ky merges that per call for less than a `Headers` (two copies a call), and a call's own
-  // headers, passed as `Headers`, still replace these whatever their case.
-  const headers = new Headers({ accept: 'application/json' });
-  for (const [name, value] of Object.entries(options.headers)) headers.set(name, value);
-
   // Everything the same for every call is given once here; ky still merges it into each
   // call's options, so a call passes only what is its own (`kyOptionsOf`).
   const api: KyInstance = ky.create({
-    headers: Object.fromEntries(headers),
+    headers: options.headers,
     hooks,
     // Never follow a redirect: a 3xx to another origin would carry the key there (custom
     // headers survive cross-origin redirects). Node returns the 3xx, browsers an
@@ -302,8 +296,8 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     const call = createCallState(input, options, true);
     try {
       const data = await admitThenRun(input, call);
-      const release = jobs.track(jobPathOf(call.path, data), call.endSlot ?? (() => {}));
-      return { data, path: jobPathOf(call.path, data), release };
+      const path = jobPathOf(call.path, data);
+      return { data, path, release: jobs.track(path, call.endSlot ?? (() => {})) };
     } catch (error) {
       call.endSlot?.(); // a job that was not started (or whose answer was unusable) holds nothing
       throw error;
@@ -314,16 +308,16 @@ export function createEngine(options: NormalizedClientOptions): Engine {
   const run = async (input: CallInput, call: CallState): Promise<unknown> => {
     try {
       const responsePromise = api(call.url, kyOptionsOf(input, call));
-      const response = await responsePromise;
-      if (response.status === 204 || response.status === 205) {
-        await response.body?.cancel();
-        jobs.observe(call.method, call.path, response.status, undefined);
-        return undefined;
+      const { status, body: stream } = await responsePromise;
+      let body: unknown;
+      // No content: `undefined`, which a schema is not asked about.
+      if (status === 204 || status === 205) await stream?.cancel();
+      else {
+        const schema = input.schema ?? input.options.schema;
+        body =
+          schema === undefined ? await responsePromise.json() : await responsePromise.json(schema);
       }
-      const schema = input.schema ?? input.options.schema;
-      const body =
-        schema === undefined ? await responsePromise.json() : await responsePromise.json(schema);
-      jobs.observe(call.method, call.path, response.status, body);
+      jobs.observe(call.method, call.path, status, body);
       return body;
     } catch (raw) {
       return failed(raw, call);

@@ -21,6 +21,11 @@ export interface NormalizedClientOptions {
   retry: RetryPolicy | false;
   rateLimit: RateLimitOptions | false;
   onEvent: AvalaEventListener | undefined;
+  /**
+   * Client-wide headers over the default `accept`, as a plain object with lower-case names:
+   * ky merges that per call for less than a `Headers` (two copies a call), and a call's own
+   * headers, passed as `Headers`, still replace these whatever their case.
+   */
   headers: Record<string, string>;
 }
 
@@ -30,6 +35,8 @@ export interface NormalizedClientOptions {
  */
 export function normalizeClientOptions(options: AvalaClientOptions = {}): NormalizedClientOptions {
   const { apiKey } = options;
+  const headers = new Headers({ accept: 'application/json' });
+  for (const [name, value] of Object.entries(options.headers ?? {})) headers.set(name, value);
   if (apiKey !== undefined && typeof apiKey !== 'string' && typeof apiKey !== 'function') {
     throw new TypeError('apiKey must be a string or a function returning one');
   }
@@ -42,7 +49,7 @@ export function normalizeClientOptions(options: AvalaClientOptions = {}): Normal
     retry: normalizeRetryPolicy(options.retry),
     rateLimit: normalizeRateLimitOptions(options.rateLimit),
     onEvent: options.onEvent,
-    headers: { ...options.headers },
+    headers: Object.fromEntries(headers),
   };
 }
 
