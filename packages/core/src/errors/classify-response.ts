@@ -14,7 +14,7 @@ import { parseRateLimit, parseServerWait, toHeaders } from '../utils/headers.js'
 import type { AvalaError } from './avala-error.js';
 import { createErrorOfKind } from './kinds.js';
 import { looksLikeMarkup, oneLine, statusLine } from './message.js';
-import { parseErrorBody, parseJsonText, truncateTextBody } from './parse-body.js';
+import { parseErrorBody, truncateTextBody } from './parse-body.js';
 
 /** What {@link errorFromHttp} classifies. */
 export interface HttpErrorInput {
@@ -137,7 +137,8 @@ export function errorFromHttp(input: HttpErrorInput): AvalaError {
 /**
  * Classifies any non-2xx fetch `Response` (docs/errors.md). Reads at most `maxBodyBytes` (64 KiB)
  * of the body through its stream reader and cancels the rest, so a megabyte body costs
- * bounded work; JSON is parsed when the content type says so or the text looks like JSON.
+ * bounded work; JSON is parsed when the text is a JSON object or list (whatever the content
+ * type says: only such bodies carry `detail` or field errors).
  * Never throws and never rejects: a body that cannot be read (already used, a broken
  * stream, a stall past `readTimeoutMs`) still yields the right kind from the status.
  *
@@ -167,12 +168,8 @@ export async function errorFromResponse(
       options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
       options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
     );
-    if (text !== undefined && text.trim() !== '') {
-      const contentType = headers?.get('content-type') ?? '';
-      const json =
-        /json/i.test(contentType) || /^\s*[[{]/.test(text) ? parseJsonText(text) : undefined;
-      body = json !== undefined ? json : text;
-    }
+    // The text as it came: `errorFromHttp` parses it when it is a JSON object or list.
+    if (text !== undefined && text.trim() !== '') body = text;
   } catch {
     body = undefined;
   }

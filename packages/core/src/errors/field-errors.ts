@@ -43,11 +43,13 @@ export function flattenFieldErrors(
   skipTopLevel?: (key: string, value: unknown) => boolean,
 ): FlatFieldErrors {
   const out: FlatFieldErrors = { fieldErrors: {}, nonFieldErrors: [] };
-  const state = { messages: 0, nodes: 0, paths: 0 };
+  let messageCount = 0;
+  let nodeCount = 0;
+  let pathCount = 0;
 
   const add = (path: string, message: string): void => {
     const text = message.trim();
-    if (!text || state.messages >= MAX_MESSAGES) return;
+    if (!text || messageCount >= MAX_MESSAGES) return;
     const clipped = text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
     if (path === '') {
       out.nonFieldErrors.push(clipped);
@@ -55,29 +57,29 @@ export function flattenFieldErrors(
       // A field may be called `constructor` or `__proto__`: only own entries count.
       const list = Object.hasOwn(out.fieldErrors, path) ? out.fieldErrors[path] : undefined;
       if (list) list.push(clipped);
-      else if (state.paths < MAX_PATHS) {
+      else if (pathCount < MAX_PATHS) {
         setOwn(out.fieldErrors, path, [clipped]);
-        state.paths += 1;
+        pathCount += 1;
       } else {
         // No room for another field: stop walking, the rest could not be kept anyway.
-        state.nodes = MAX_NODES + 1;
+        nodeCount = MAX_NODES + 1;
         return;
       }
     }
-    state.messages += 1;
+    messageCount += 1;
   };
 
   const walk = (node: unknown, path: string, depth: number): void => {
-    state.nodes += 1;
-    if (depth > MAX_DEPTH || state.messages >= MAX_MESSAGES || state.nodes > MAX_NODES) return;
+    nodeCount += 1;
+    if (depth > MAX_DEPTH || messageCount >= MAX_MESSAGES || nodeCount > MAX_NODES) return;
     if (typeof node === 'string') {
       add(path, node);
       return;
     }
     if (Array.isArray(node)) {
-      for (let index = 0; index < node.length && state.nodes <= MAX_NODES; index += 1) {
+      for (let index = 0; index < node.length && nodeCount <= MAX_NODES; index += 1) {
         const item: unknown = node[index];
-        state.nodes += 1;
+        nodeCount += 1;
         // Strings and error details in a list are this path's messages; objects and lists
         // are per-index errors of a list field.
         if (typeof item === 'string') add(path, item);
@@ -94,7 +96,7 @@ export function flattenFieldErrors(
       return;
     }
     for (const key in node) {
-      if (state.nodes > MAX_NODES) return;
+      if (nodeCount > MAX_NODES) return;
       if (!Object.hasOwn(node, key)) continue;
       const value: unknown = (node as Record<string, unknown>)[key];
       if (depth === 0 && skipTopLevel?.(key, value)) continue;

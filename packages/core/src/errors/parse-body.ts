@@ -111,7 +111,7 @@ export function truncateTextBody(body: unknown): unknown {
 }
 
 /** `JSON.parse` for text that looks like a JSON object or list and is not huge; else `undefined`. */
-export function parseJsonText(text: string): unknown {
+function parseJsonText(text: string): unknown {
   if (text.length > MAX_JSON_TEXT) return undefined;
   const trimmed = text.trim();
   if (!(trimmed.startsWith('{') || trimmed.startsWith('['))) return undefined;

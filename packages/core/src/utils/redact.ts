@@ -24,6 +24,8 @@ const SECRET_NAME =
 /** Caps that keep redaction bounded on hostile or megabyte bodies. */
 const MAX_DEPTH = 32;
 const MAX_NODES = 10_000;
+// What stands for the part of a value past those caps (or a cycle).
+const TRUNCATED = '[truncated]';
 
 /**
  * Replaces every `avk_…` token in `text` with {@link REDACTED_KEY}.
@@ -55,50 +57,44 @@ export function isSecretPath(path: string): boolean {
  * to `undefined`; cycles are cut. Never throws.
  */
 export function redactValue(value: unknown): unknown {
-  const budget = { nodes: 0 };
+  let nodes = 0;
+  const seen = new WeakSet<object>();
+  const copy = (node: unknown, depth: number): unknown => {
+    nodes += 1;
+    if (typeof node === 'string') return redactString(node);
+    if (node === null || typeof node === 'number' || typeof node === 'boolean') return node;
+    if (typeof node !== 'object') return undefined;
+    if (depth >= MAX_DEPTH || nodes > MAX_NODES || seen.has(node)) return TRUNCATED;
+    seen.add(node);
+    if (Array.isArray(node)) {
+      const out: unknown[] = [];
+      for (const item of node) {
+        if (nodes > MAX_NODES) {
+          out.push(TRUNCATED);
+          break;
+        }
+        out.push(copy(item, depth + 1));
+      }
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    // `for…in` rather than `Object.entries`, so a huge object is not copied before the cut.
+    for (const key in node) {
+      if (!Object.hasOwn(node, key)) continue;
+      if (nodes > MAX_NODES) {
+        out['…'] = TRUNCATED;
+        break;
+      }
+      const item: unknown = (node as Record<string, unknown>)[key];
+      setOwn(out, redactString(key), isSecretName(key) ? REDACTED : copy(item, depth + 1));
+    }
+    return out;
+  };
   try {
-    return redactNode(value, 0, budget, new WeakSet());
+    return copy(value, 0);
   } catch {
     return undefined;
   }
-}
-
-function redactNode(
-  value: unknown,
-  depth: number,
-  budget: { nodes: number },
-  seen: WeakSet<object>,
-): unknown {
-  budget.nodes += 1;
-  if (typeof value === 'string') return redactString(value);
-  if (value === null || typeof value === 'number' || typeof value === 'boolean') return value;
-  if (typeof value !== 'object') return undefined;
-  if (depth >= MAX_DEPTH || budget.nodes > MAX_NODES || seen.has(value)) return '[truncated]';
-  seen.add(value);
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    for (const item of value) {
-      if (budget.nodes > MAX_NODES) {
-        out.push('[truncated]');
-        break;
-      }
-      out.push(redactNode(item, depth + 1, budget, seen));
-    }
-    return out;
-  }
-  const out: Record<string, unknown> = {};
-  // `for…in` rather than `Object.entries`, so a huge object is not copied before the cut.
-  for (const key in value) {
-    if (!Object.hasOwn(value, key)) continue;
-    if (budget.nodes > MAX_NODES) {
-      out['…'] = '[truncated]';
-      break;
-    }
-    const item: unknown = (value as Record<string, unknown>)[key];
-    const copy = isSecretName(key) ? REDACTED : redactNode(item, depth + 1, budget, seen);
-    setOwn(out, redactString(key), copy);
-  }
-  return out;
 }
 
 /**
