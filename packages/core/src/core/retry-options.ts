@@ -8,11 +8,9 @@ import type { EventHub } from './events.js';
 
 // ky only consults `shouldRetry` for listed methods (docs/ky-notes.md), and `shouldRetry` applies
 // the rule of docs/retry-rule.md, which lets POST/PATCH retry on 429/503 only. ky's default list
-// has every method we retry but those two; it is given only then, since ky copies the list (and
-// lower-cases it) twice a call.
+// has every other method the client sends (GET, PUT, DELETE); this one is given only for POST and
+// PATCH, since ky copies the list (and lower-cases it) twice a call.
 const RETRY_METHODS = ['get', 'head', 'options', 'trace', 'put', 'delete', 'post', 'patch'];
-// The methods (upper case, as calls carry them) ky's default `retry.methods` already lists.
-const KY_DEFAULT_METHODS = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
 
 // One object for every call that ky must not retry (the hooks' calls, `retry: false`).
 const NO_RETRY: RetryOptions = Object.freeze({ limit: 0 });
@@ -68,7 +66,7 @@ export function kyRetryOptions(
         return true;
       },
     };
-    if (!KY_DEFAULT_METHODS.has(call.method)) retry.methods = RETRY_METHODS;
+    if (call.method === 'POST' || call.method === 'PATCH') retry.methods = RETRY_METHODS;
     return retry;
   };
 }
