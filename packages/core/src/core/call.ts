@@ -1,11 +1,11 @@
 import type { StandardSchemaV1 } from 'ky';
 import type { AvalaError } from '../errors/avala-error.js';
-import type { HoldCause } from '../governor/hold.js';
 import type { Permit } from '../governor/types.js';
 import { defaultRetryPolicy, normalizeRetryPolicy } from '../retry/policy.js';
 import type { AvalaPath, AvalaRequestOptions, SearchParams } from '../types/client.js';
 import type { RetryPolicy } from '../types/retry.js';
 import { resolvePath } from '../utils/path.js';
+import type { ConcurrencyRefusal } from './conditions.js';
 import { type NormalizedClientOptions, normalizeTimeout } from './options.js';
 
 /** One call as the engine runs it: where, how, and which schema parses the body. */
@@ -45,8 +45,8 @@ export interface CallState {
   readonly keepSlot: boolean;
   /** Frees the slot kept by `keepSlot`; set once a 2xx attempt kept it. */
   endSlot: (() => void) | undefined;
-  /** What the last attempt's refusal (429/503) was about, and the pool it was refused for. */
-  refusal: { cause: HoldCause; pool: string | undefined } | undefined;
+  /** The last attempt's 429, when the governor read it as a full pool (for its condition event). */
+  concurrency: ConcurrencyRefusal | undefined;
   /** The URL actually requested (with `searchParams`), once the first attempt has started. */
   requestUrl: string;
   /** Requests sent so far (an attempt aborted while queued is not sent), `attemptsBefore` included. */
@@ -114,7 +114,7 @@ export function createCallState(
     retriedOutside: attempt !== undefined,
     keepSlot,
     endSlot: undefined,
-    refusal: undefined,
+    concurrency: undefined,
     requestUrl: url,
     attempts: attemptsBefore,
     permit: undefined,
@@ -160,9 +160,12 @@ function relativePath(url: string, basePath: string): string {
   return rest.startsWith('/') ? rest : `/${rest}`;
 }
 
-/** Releases the attempt's permit if it still holds one (no response came: pass nothing). */
-export function releasePermit(call: CallState, outcome?: { status: number; headers: Headers }) {
+/**
+ * Lets go of the attempt's permit: one whose attempt got no response is freed, one already
+ * released with its response ignores this.
+ */
+export function releasePermit(call: CallState): void {
   const permit = call.permit;
   call.permit = undefined;
-  permit?.release(outcome);
+  permit?.release();
 }

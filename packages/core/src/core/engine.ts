@@ -81,16 +81,23 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     const seen = raw !== null && typeof raw === 'object' && call.classified?.has(raw) === true;
     const error = classifyFailure(raw, call);
     if (error && !seen) {
-      const event = conditions.failed(error, concurrencyOf(call));
+      const event = conditions.failed(error, call.concurrency);
       if (event) events.emit(event);
     }
     return error;
   };
 
-  /** The pool a concurrency 429 of the call's last attempt refused, for its event. */
-  const concurrencyOf = (call: CallState): ConcurrencyRefusal | undefined => {
-    if (call.refusal?.cause !== 'concurrency_limited') return undefined;
-    const { pool } = call.refusal;
+  /**
+   * The pool a 429 refused when the governor reads it as a full pool rather than the rate (its
+   * budget headers are read only then), with the pool's size, for the condition event.
+   */
+  const concurrencyOf = (
+    response: Response,
+    code: string | undefined,
+    pool: string | undefined,
+  ): ConcurrencyRefusal | undefined => {
+    const view = parseRateLimit(response.headers);
+    if (refusalOf(429, view, code, pool !== undefined) !== 'concurrency_limited') return undefined;
     const pools = options.rateLimit === false ? [] : options.rateLimit.pools;
     return { pool, limit: pools.find((candidate) => candidate.name === pool)?.size };
   };
@@ -164,14 +171,16 @@ export function createEngine(options: NormalizedClientOptions): Engine {
     try {
       const response = await options.fetch(input, init);
       const outcome: AttemptOutcome = { status: response.status, headers: response.headers };
+      let concurrency: ConcurrencyRefusal | undefined;
       // The body's `code` tells a concurrency 429 (`too_many_exports`) from a rate one.
       if (response.status === 429) {
         const code = await refusalCode(response);
         if (code !== undefined) outcome.code = code;
+        concurrency = concurrencyOf(response, code, permit?.pool);
       }
       if (attempt === call.attempts) {
         call.status = response.status;
-        call.refusal = refusalFrom(response, outcome.code, permit?.pool);
+        call.concurrency = concurrency;
       }
       // A job's slot outlives its POST: keep it before the release would free it.
       if (response.ok && call.keepSlot && permit && !call.endSlot)
@@ -362,18 +371,6 @@ export function createEngine(options: NormalizedClientOptions): Engine {
 
 function callOf(options: NormalizedOptions): CallState {
   return options.context[CALL] as CallState;
-}
-
-/** What a 429 or 503 refused (its budget headers read only then), for the call's hold. */
-function refusalFrom(
-  response: Response,
-  code: string | undefined,
-  pool: string | undefined,
-): CallState['refusal'] {
-  if (response.status !== 429 && response.status !== 503) return undefined;
-  const view = parseRateLimit(response.headers);
-  const cause = refusalOf(response.status, view, code, pool !== undefined);
-  return cause && { cause, pool };
 }
 
 /** The `code` of a refusal's JSON body, read from a copy (ky still reads the original). */
