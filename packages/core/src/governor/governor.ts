@@ -68,7 +68,6 @@ class RateLimitGovernor implements Governor {
   readonly #tabs: Tabs;
   readonly #listeners = new Set<(state: RateLimitState) => void>();
   #inFlight = 0;
-  #queued = 0;
   #seq = 0;
   /** Set when a known wait may have grown: waiters whose cap it now exceeds are failed. */
   #recheck = false;
@@ -120,14 +119,13 @@ class RateLimitGovernor implements Governor {
         url: request.url ?? request.path,
         pool,
         scope,
-        since: now,
         signal,
         maxWaitMs: request.maxWaitMs ?? Infinity,
         resolve,
         reject,
         holdsSlot: false,
         probes: undefined,
-        waited: false,
+        queuedAt: undefined,
         onAbort: undefined,
       };
       const tooLong = this.#tooLong(waiter, now);
@@ -137,7 +135,7 @@ class RateLimitGovernor implements Governor {
       }
       const seq = ++this.#seq;
       if (pool && !pool.open(now)) {
-        this.#wait(waiter, pool.line, seq);
+        this.#wait(waiter, pool.line, seq, now);
         this.#pump(); // sets the timer if the server closed the pool for a while
         return;
       }
@@ -147,13 +145,13 @@ class RateLimitGovernor implements Governor {
         this.#grant(waiter, now);
         return;
       }
-      this.#wait(waiter, scope.line, seq);
+      this.#wait(waiter, scope.line, seq, now);
       this.#pump();
     });
   }
 
   get state(): RateLimitState {
-    this.#snapshot ??= governorState(this.#scopes, this.#outage, this.#queued, this.#inFlight);
+    this.#snapshot ??= governorState(this.#scopes, this.#pools, this.#outage, this.#inFlight);
     return this.#snapshot;
   }
 
@@ -178,15 +176,13 @@ class RateLimitGovernor implements Governor {
       this.#detach(waiter);
       waiter.reject(error);
     }
-    this.#queued = 0;
     this.#listeners.clear();
   }
 
   /** Puts a waiter in `line`, reports it and makes it abortable. */
-  #wait(waiter: Waiter, line: Line<Waiter>, seq: number): void {
+  #wait(waiter: Waiter, line: Line<Waiter>, seq: number, now: number): void {
     const place = line.push(waiter, seq);
-    this.#queued++;
-    waiter.waited = true;
+    waiter.queuedAt = now;
     const { signal } = waiter;
     if (signal) {
       waiter.onAbort = () => this.#leave(place, signal.reason);
@@ -206,7 +202,6 @@ class RateLimitGovernor implements Governor {
   #leave(place: Place<Waiter>, reason: unknown, pump = true): void {
     if (!place.line?.remove(place)) return;
     const waiter = place.value;
-    this.#queued--;
     this.#detach(waiter);
     // A probe that never went must not leave the rest waiting for its answer.
     for (const hold of waiter.probes ?? []) hold.probeAnswered('none');
@@ -234,13 +229,13 @@ class RateLimitGovernor implements Governor {
     if (this.#outage.takeProbe(now)) probing(waiter, this.#outage);
     if (scope.hold.takeProbe(now)) probing(waiter, scope.hold);
     this.#detach(waiter);
-    if (waiter.waited) {
+    if (waiter.queuedAt !== undefined) {
       this.#emit({
         type: 'released',
         method: waiter.method,
         url: waiter.url,
         ...(waiter.pool ? { pool: waiter.pool.name } : {}),
-        waitedMs: now - waiter.since,
+        waitedMs: now - waiter.queuedAt,
       });
     }
     this.#changed();
@@ -393,7 +388,6 @@ class RateLimitGovernor implements Governor {
       }
       const place = next?.line.shift();
       if (!place) break;
-      this.#queued--;
       this.#grant(place.value, now);
     }
     this.#schedule(now);

@@ -54,10 +54,7 @@ export function normalizeRateLimitOptions(
     initialConcurrency: input?.initialConcurrency ?? defaultRateLimitOptions.initialConcurrency,
     burstPerSecond: input?.burstPerSecond ?? defaultRateLimitOptions.burstPerSecond,
     pools: [...(input?.pools ?? defaultRateLimitOptions.pools)],
-    broadcastChannel:
-      input?.broadcastChannel === undefined
-        ? defaultRateLimitOptions.broadcastChannel
-        : input.broadcastChannel,
+    broadcastChannel: input?.broadcastChannel ?? defaultRateLimitOptions.broadcastChannel,
     scopes: [...(input?.scopes ?? defaultRateLimitOptions.scopes)],
   };
   requireCount('initialConcurrency', options.initialConcurrency);

@@ -20,8 +20,8 @@ export interface PageMember {
   hearTab(message: Exclude<BudgetMessage, { type: 'bye' }>, newcomer: boolean): void;
 }
 
-/** Every page channel open in this realm, by channel factory (`undefined`: the default) and name. */
-const pages = new Map<ChannelFactory | undefined, Map<string, PageChannel<PageMember>>>();
+/** Every page channel open in this realm, by channel factory and name. */
+const pages = new WeakMap<ChannelFactory, Map<string, PageChannel<PageMember>>>();
 
 /**
  * One page's end of a channel: the governors of one page (one JavaScript realm) that share a
@@ -35,14 +35,13 @@ export class PageChannel<M extends PageMember> {
   readonly #channel: ChannelLike | undefined;
   /** This page's id in messages, so other tabs can tell how many share the budget. */
   readonly #id = Math.random().toString(36).slice(2);
-  /** Where {@link pages} keeps it. */
-  readonly #key: [ChannelFactory | undefined, string];
+  /** The page channels of its factory, by name (see {@link pages}). */
+  readonly #byName: Map<string, PageChannel<PageMember>>;
+  readonly #name: string;
   /** The governors of this page on the channel, oldest first. */
   readonly members = new Set<M>();
-  /** The other tabs, by id: when each last spoke. */
+  /** Every other tab heard from and not gone (`bye`), by id: when each last spoke. */
   readonly #peers = new Map<string, number>();
-  /** Every other tab heard from and not gone (`bye`): whether anyone listens at all. */
-  readonly #known = new Set<string>();
   /** Until then the page posts even though nobody answered its hello yet. */
   readonly #helloUntil: number;
   readonly #now: () => number;
@@ -53,7 +52,7 @@ export class PageChannel<M extends PageMember> {
    */
   static join<M extends PageMember>(
     name: string,
-    factory: ChannelFactory | undefined,
+    factory: ChannelFactory = openBroadcastChannel,
     member: M,
     now: () => number,
   ): PageChannel<M> {
@@ -64,18 +63,24 @@ export class PageChannel<M extends PageMember> {
     }
     let page = byName.get(name) as PageChannel<M> | undefined;
     if (!page) {
-      page = new PageChannel<M>(name, factory, now);
+      page = new PageChannel<M>(name, byName, factory, now);
       byName.set(name, page as PageChannel<PageMember>);
     }
     page.members.add(member);
     return page;
   }
 
-  private constructor(name: string, factory: ChannelFactory | undefined, now: () => number) {
-    this.#key = [factory, name];
+  private constructor(
+    name: string,
+    byName: Map<string, PageChannel<PageMember>>,
+    factory: ChannelFactory,
+    now: () => number,
+  ) {
+    this.#name = name;
+    this.#byName = byName;
     this.#now = now;
     this.#helloUntil = now() + helloAnswerMs;
-    const channel = (factory ?? openBroadcastChannel)(name);
+    const channel = factory(name);
     if (channel) {
       channel.onmessage = (event) => {
         const received = readMessage(event.data);
@@ -90,15 +95,14 @@ export class PageChannel<M extends PageMember> {
 
   /** Whether another tab may hear us: one has spoken, or our hello may still be answered. */
   heard(now: number): boolean {
-    return this.#channel !== undefined && (this.#known.size > 0 || now < this.#helloUntil);
+    return this.#channel !== undefined && (this.#peers.size > 0 || now < this.#helloUntil);
   }
 
-  /** Forgets tabs silent for a while and returns how many others are active at `now`. */
+  /** How many other tabs are active at `now` (spoke lately). */
   countActive(now: number): number {
-    for (const [id, seen] of this.#peers) {
-      if (now - seen >= peerActiveMs) this.#peers.delete(id);
-    }
-    return this.#peers.size;
+    let active = 0;
+    for (const seen of this.#peers.values()) if (now - seen < peerActiveMs) active++;
+    return active;
   }
 
   /** Tells the other tabs (no-op without a channel). */
@@ -113,11 +117,8 @@ export class PageChannel<M extends PageMember> {
   /** Takes `member` out; the last one to leave says goodbye and closes the channel. */
   leave(member: M): void {
     if (!this.members.delete(member) || this.members.size > 0) return;
-    const [factory, name] = this.#key;
-    const byName = pages.get(factory);
-    byName?.delete(name);
-    if (byName?.size === 0) pages.delete(factory);
-    if (this.#known.size > 0) this.post({ type: 'bye' });
+    this.#byName.delete(this.#name);
+    if (this.#peers.size > 0) this.post({ type: 'bye' });
     const channel = this.#channel;
     if (!channel) return;
     channel.onmessage = null;
@@ -126,12 +127,10 @@ export class PageChannel<M extends PageMember> {
 
   #hear({ from, message }: Received): void {
     if (message.type === 'bye') {
-      this.#known.delete(from);
       this.#peers.delete(from);
       return;
     }
-    const newcomer = !this.#known.has(from);
-    this.#known.add(from);
+    const newcomer = !this.#peers.has(from);
     this.#peers.set(from, this.#now());
     for (const member of this.members) member.hearTab(message, newcomer);
   }

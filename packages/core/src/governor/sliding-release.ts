@@ -18,7 +18,7 @@ const maxTracked = 1024;
  * `windowMs`, which the server states rounded up to the second. The API's windows are whole
  * seconds, so `windowMs = Reset − ⌈sentAt⌉₁ₛ` (the larger candidate when the send and its
  * arrival straddle a second). A server whose window turns out otherwise (a fixed window, one
- * of another length) refuses a release: {@link SlidingRelease.stop} then ends sliding for good.
+ * of another length) refuses a release: sliding then stops for good.
  * Until a send made on a released unit was accepted, units come back one at a time (a probe),
  * so that such a server refuses one request, not every unit that came back at once.
  */
@@ -52,18 +52,18 @@ export class SlidingRelease {
     rateRefusal: boolean,
   ): void {
     if (rateRefusal && this.windowMs !== undefined && !view?.remaining) {
-      this.stop();
+      this.#stop();
       return;
     }
     if (status === 429) return;
     const alone = view?.limit !== undefined && view.remaining === view.limit - 1;
     const accepted = status >= 200 && status < 300;
-    if (alone && accepted && view.resetAt !== undefined) this.learn(view.resetAt, grantedAt);
+    if (alone && accepted && view.resetAt !== undefined) this.#learn(view.resetAt, grantedAt);
     this.answered(grantedAt, now, accepted, sends);
   }
 
   /** Learns the window from a counted 2xx that was alone in it (see the class comment). */
-  learn(resetAt: number, sentAt: number): void {
+  #learn(resetAt: number, sentAt: number): void {
     if (this.#stopped) return;
     const windowMs = resetAt - Math.ceil(sentAt / secondMs) * secondMs;
     if (windowMs < secondMs) return; // sent in the window's last second: says nothing
@@ -144,7 +144,7 @@ export class SlidingRelease {
   }
 
   /** The server does not slide as assumed: from now on the budget returns at the reset only. */
-  stop(): void {
+  #stop(): void {
     this.#stopped = true;
     this.windowMs = undefined;
     this.#grants = [];

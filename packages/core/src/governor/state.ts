@@ -1,5 +1,6 @@
 import type { RateLimitState, ScopeRateLimitState } from '../types/client.js';
 import type { Hold } from './hold.js';
+import type { Pools } from './pools.js';
 import type { ScopeState, Scopes } from './scopes.js';
 
 /**
@@ -9,14 +10,16 @@ import type { ScopeState, Scopes } from './scopes.js';
  */
 export function governorState(
   scopes: Scopes<unknown>,
+  pools: Pools<unknown>,
   outage: Hold,
-  queued: number,
   inFlight: number,
 ): RateLimitState {
   const { main } = scopes;
-  const state: RateLimitState = { ...scopeState(main), queued, inFlight };
-  const blockedUntil = latest(outage.until, main.hold.until);
-  if (blockedUntil !== undefined) state.blockedUntil = blockedUntil;
+  // Whoever waits stands in one line: a pool's, or a scope's.
+  let queued = 0;
+  for (const pool of pools.values) queued += pool.line.size;
+  for (const scope of scopes.all) queued += scope.line.size;
+  const state: RateLimitState = { ...scopeState(main, outage.until), queued, inFlight };
   const others: Record<string, ScopeRateLimitState> = {};
   let any = false;
   for (const scope of scopes.all) {
@@ -30,20 +33,15 @@ export function governorState(
   return Object.freeze(state);
 }
 
-/** One scope's budget and hold as the state shows them. */
-function scopeState(scope: ScopeState<unknown>): ScopeRateLimitState {
+/** One scope's budget and hold as the state shows them (with `outageUntil`, the later hold). */
+function scopeState(scope: ScopeState<unknown>, outageUntil?: number): ScopeRateLimitState {
   const { limit, remaining, resetAt, confirmed } = scope.budget;
+  const blockedUntil = Math.max(scope.hold.until ?? -Infinity, outageUntil ?? -Infinity);
   const view: ScopeRateLimitState = {};
   if (limit !== undefined) view.limit = limit;
   if (remaining !== undefined) view.remaining = remaining;
   // After a reset has passed, the old time would only mislead until the new one is known.
   if (resetAt !== undefined && confirmed) view.resetAt = resetAt;
-  if (scope.hold.until !== undefined) view.blockedUntil = scope.hold.until;
+  if (blockedUntil > -Infinity) view.blockedUntil = blockedUntil;
   return view;
-}
-
-function latest(a: number | undefined, b: number | undefined): number | undefined {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  return Math.max(a, b);
 }

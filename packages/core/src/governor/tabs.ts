@@ -83,7 +83,7 @@ export class Tabs implements PageMember {
     this.#tellTabs(scope, 0, holds);
   }
 
-  /** Forgets tabs silent for a while and returns how many others are active at `now`. */
+  /** How many other tabs are active at `now` (spoke lately). */
   countActive(now: number): number {
     this.activePeers = this.#page?.countActive(now) ?? 0;
     return this.activePeers;

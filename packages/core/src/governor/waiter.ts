@@ -9,7 +9,6 @@ export interface Waiter {
   readonly url: string;
   readonly pool: PoolSlots<Waiter> | undefined;
   readonly scope: ScopeState<Waiter>;
-  readonly since: number;
   readonly signal: AbortSignal | undefined;
   /** The longest known wait it sits through (see `GovernedRequest.maxWaitMs`). */
   readonly maxWaitMs: number;
@@ -21,8 +20,8 @@ export interface Waiter {
    * Made at the first (most requests probe nothing, and a queued one should hold little).
    */
   probes: Hold[] | undefined;
-  /** Whether a `queued` event was reported (so a `released` one follows). */
-  waited: boolean;
+  /** When it was queued: a `queued` event was reported, so a `released` one follows. */
+  queuedAt: number | undefined;
   onAbort: (() => void) | undefined;
 }
 
