@@ -104,14 +104,12 @@ export function errorFromHttp(input: HttpErrorInput): AvalaError {
     const now = input.now ?? Date.now();
     const headers = toHeaders(input.headers);
     const { text, json, ...parts } = parseErrorBody(body);
-    const hasServerText =
-      parts.detail !== undefined ||
-      parts.nonFieldErrors.length > 0 ||
-      Object.keys(parts.fieldErrors).length > 0;
     let message: string | undefined;
     if (kind === 'invalid_response') {
       message = `Invalid response (${status}): the body could not be used`;
-    } else if (kind !== 'network' && !hasServerText && text !== undefined) {
+    } else if (kind !== 'network' && text !== undefined && parts.detail === undefined) {
+      // A text body has no field errors; unless a `detail` was salvaged from it, the message
+      // is the status line, and the text when it is a short line.
       message = textMessage(status, statusText, text);
     }
     return createErrorOfKind(kind, {
@@ -173,16 +171,7 @@ export async function errorFromResponse(
   } catch {
     body = undefined;
   }
-  return errorFromHttp({
-    status,
-    statusText,
-    headers,
-    body,
-    request: info,
-    idempotent: options.idempotent,
-    attempts: options.attempts,
-    now: options.now,
-  });
+  return errorFromHttp({ ...options, status, statusText, headers, body, request: info });
 }
 
 /**

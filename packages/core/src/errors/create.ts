@@ -37,9 +37,8 @@ export function createNetworkError(
     ...context,
     cause,
     request,
-    message: reason
-      ? `Network error: the server could not be reached (${reason})`
-      : 'Network error: the server could not be reached',
+    // Without a reason, the kind's own message: "Network error: the server could not be reached".
+    message: reason && `Network error: the server could not be reached (${reason})`,
   });
 }
 
@@ -69,7 +68,8 @@ export function createAbortedError(
     ...context,
     cause: reason,
     request,
-    message: isDefault ? 'The request was aborted' : `The request was aborted: ${text}`,
+    // The platform's default reason adds nothing to the kind's message, "The request was aborted".
+    message: isDefault ? undefined : `The request was aborted: ${text}`,
   });
 }
 

@@ -96,7 +96,7 @@ function parse(body: unknown): ParsedErrorBody {
     (key, value) => key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string'),
   );
   parsed.nonFieldErrors = [...fromDetail.nonFieldErrors, ...fromRoot.nonFieldErrors];
-  parsed.fieldErrors = { ...fromRoot.fieldErrors };
+  parsed.fieldErrors = fromRoot.fieldErrors;
   for (const [path, messages] of Object.entries(fromDetail.fieldErrors)) {
     const earlier = Object.hasOwn(parsed.fieldErrors, path) ? parsed.fieldErrors[path] : [];
     setOwn(parsed.fieldErrors, path, [...(earlier ?? []), ...messages]);
