@@ -176,21 +176,11 @@ export class AvalaError extends Error {
    * (`JSON.stringify(error)` uses it). The cause is reduced to its name and message.
    */
   toJSON(): AvalaErrorJSON {
-    const json: AvalaErrorJSON = {
-      name: this.name,
-      kind: this.kind,
-      message: this.message,
-      fieldErrors: this.fieldErrors,
-      nonFieldErrors: this.nonFieldErrors,
-      attempts: this.attempts,
-      transient: this.transient,
-    };
-    for (const key of OPTIONAL_JSON_KEYS) {
-      if (this[key] !== undefined) (json as unknown as Record<string, unknown>)[key] = this[key];
-    }
+    const json: Record<string, unknown> = {};
+    for (const key of JSON_KEYS) if (this[key] !== undefined) json[key] = this[key];
     const cause = describeCause(this.cause);
     if (cause) json.cause = cause;
-    return json;
+    return json as unknown as AvalaErrorJSON;
   }
 }
 
@@ -204,8 +194,15 @@ export function isAvalaError(value: unknown): value is AnyAvalaError {
   return value instanceof AvalaError || hasAvalaErrorBrand(value);
 }
 
-// What `toJSON` copies when it is set, in this order (after the properties always present).
-const OPTIONAL_JSON_KEYS = [
+// What `toJSON` copies, in this order, when it is set: the first seven always are.
+const JSON_KEYS = [
+  'name',
+  'kind',
+  'message',
+  'fieldErrors',
+  'nonFieldErrors',
+  'attempts',
+  'transient',
   'status',
   'detail',
   'code',

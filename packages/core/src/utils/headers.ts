@@ -14,7 +14,6 @@ export const MAX_HEADER_WAIT_MS = 24 * 60 * 60 * 1000;
 const EPOCH_SECONDS_THRESHOLD = 1_000_000_000;
 
 const NON_NEGATIVE_NUMBER = /^\d+(\.\d+)?$/;
-const INTEGER = /^-?\d+(\.\d+)?$/;
 const HTTP_DATE =
   /^[a-z]{3,9},? +(\d{1,2}[ -](jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[ -]\d{2,4} +\d{1,2}:\d{2}:\d{2}|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* +\d{1,2} +\d{1,2}:\d{2}:\d{2} +\d{4})( +(GMT|UTC))?$/i;
 
@@ -59,12 +58,11 @@ export function parseRateLimit(
   const limit = parseCount(headers.get('x-ratelimit-limit'));
   const remaining = parseCount(headers.get('x-ratelimit-remaining'));
   const resetAt = parseResetAt(headers.get('x-ratelimit-reset'), now);
-  if (limit === undefined && remaining === undefined && resetAt === undefined) return undefined;
   const info: RateLimitInfo = {};
   if (limit !== undefined) info.limit = limit;
   if (remaining !== undefined) info.remaining = remaining;
   if (resetAt !== undefined) info.resetAt = resetAt;
-  return info;
+  return Object.keys(info).length > 0 ? info : undefined;
 }
 
 /**
@@ -97,18 +95,23 @@ export function toHeaders(init: HeadersInit | undefined | null): Headers {
   }
 }
 
-function parseCount(value: string | null): number | undefined {
+// A header's non-negative decimal number (`30`, `1.5`); anything else (`-5`, `1e3`, `soon`) → `undefined`.
+function parseNonNegative(value: string | null): number | undefined {
   const text = value?.trim();
-  if (!text || !NON_NEGATIVE_NUMBER.test(text)) return undefined;
-  const n = Math.floor(Number(text));
-  return Number.isSafeInteger(n) ? n : undefined;
+  return text && NON_NEGATIVE_NUMBER.test(text) ? Number(text) : undefined;
+}
+
+function parseCount(value: string | null): number | undefined {
+  const number = parseNonNegative(value);
+  if (number === undefined) return undefined;
+  const count = Math.floor(number);
+  return Number.isSafeInteger(count) ? count : undefined;
 }
 
 function parseResetAt(value: string | null, now: number): number | undefined {
-  const text = value?.trim();
-  if (!text || !INTEGER.test(text)) return undefined;
-  const seconds = Number(text);
-  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  const seconds = parseNonNegative(value);
+  // Hundreds of digits parse to Infinity: no time at all.
+  if (seconds === undefined || !Number.isFinite(seconds)) return undefined;
   if (seconds < EPOCH_SECONDS_THRESHOLD) return now + clampWait(seconds * 1000);
   return Math.round(seconds * 1000);
 }

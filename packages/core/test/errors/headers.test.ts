@@ -71,6 +71,11 @@ describe('parseRateLimit', () => {
     expect(parseRateLimit(headers({ 'X-RateLimit-Reset': '-100' }), NOW)).toBeUndefined();
   });
 
+  it('drops a reset of hundreds of digits (no time at all) or a signed zero', () => {
+    expect(parseRateLimit(headers({ 'X-RateLimit-Reset': '9'.repeat(400) }), NOW)).toBeUndefined();
+    expect(parseRateLimit(headers({ 'X-RateLimit-Reset': '-0' }), NOW)).toBeUndefined();
+  });
+
   it('keeps a reset in the past as it is (the window is over)', () => {
     expect(parseRateLimit(headers({ 'X-RateLimit-Reset': String(NOW / 1000 - 10) }), NOW)).toEqual({
       resetAt: NOW - 10_000,
