@@ -11,21 +11,15 @@ import type { CallState } from './call.js';
  */
 export function waitTooLongError(wait: GovernorWaitError, call: CallState): AvalaError {
   const seconds = Math.ceil(wait.waitMs / 1000);
-  const why =
-    wait.reason === 'service_unavailable'
-      ? 'the API is unavailable'
-      : wait.reason === 'concurrency_limited'
-        ? `the ${wait.pool ?? 'concurrency'} limit is reached`
-        : 'the rate limit is reached';
-  return createErrorOfKind(
-    wait.reason === 'service_unavailable' ? 'service_unavailable' : 'rate_limited',
-    {
-      message: `Not sent: ${why} for ${seconds} s more, longer than this call waits (maxRetryAfterMs)`,
-      retryAfterMs: wait.waitMs,
-      request: { method: call.method, url: call.requestUrl },
-      idempotent: call.idempotent,
-      attempts: call.attempts,
-      cause: wait,
-    },
-  );
+  const unavailable = wait.reason === 'service_unavailable';
+  const limit = wait.reason === 'concurrency_limited' ? (wait.pool ?? 'concurrency') : 'rate';
+  const why = unavailable ? 'the API is unavailable' : `the ${limit} limit is reached`;
+  return createErrorOfKind(unavailable ? 'service_unavailable' : 'rate_limited', {
+    message: `Not sent: ${why} for ${seconds} s more, longer than this call waits (maxRetryAfterMs)`,
+    retryAfterMs: wait.waitMs,
+    request: { method: call.method, url: call.requestUrl },
+    idempotent: call.idempotent,
+    attempts: call.attempts,
+    cause: wait,
+  });
 }
