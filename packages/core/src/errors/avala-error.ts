@@ -8,7 +8,7 @@
  */
 import type { AvalaErrorKind, RateLimitInfo, RequestInfo } from '../types/errors.js';
 import {
-  isSecretPath,
+  isSecretName,
   REDACTED,
   redactString,
   redactUrl,
@@ -225,7 +225,7 @@ function redactFieldErrors(
   if (!fieldErrors) return out;
   for (const [path, messages] of Object.entries(fieldErrors)) {
     if (!Array.isArray(messages) || messages.length === 0) continue;
-    const secret = isSecretPath(path);
+    const secret = isSecretName(path);
     const redacted = messages.map((message) => (secret ? REDACTED : redactString(String(message))));
     setOwn(out, redactString(path), redacted);
   }
@@ -233,14 +233,12 @@ function redactFieldErrors(
 }
 
 function describeCause(cause: unknown): { name: string; message: string } | undefined {
-  if (cause === undefined || cause === null) return undefined;
-  if (cause instanceof Error || (typeof cause === 'object' && 'message' in cause)) {
-    const { name, message } = cause as { name?: unknown; message?: unknown };
-    return {
-      name: typeof name === 'string' ? name : 'Error',
-      message: finishMessage(typeof message === 'string' ? message : ''),
-    };
-  }
   if (typeof cause === 'string') return { name: 'string', message: finishMessage(cause) };
-  return undefined;
+  // An error, from this realm or another, or anything shaped like one.
+  if (typeof cause !== 'object' || cause === null || !('message' in cause)) return undefined;
+  const { name, message } = cause as { name?: unknown; message?: unknown };
+  return {
+    name: typeof name === 'string' ? name : 'Error',
+    message: finishMessage(typeof message === 'string' ? message : ''),
+  };
 }

@@ -44,18 +44,17 @@ function loggableCause(cause: unknown, depth: number): unknown {
 // like a real one (own, hidden), so Node prints it under its class name. The hidden
 // inspector stops a copy of an `AvalaError` from calling back into its class's.
 function copyError(source: Error, message: string, cause: unknown): Error {
-  const copy = Object.create(Object.getPrototypeOf(source) as object) as Error;
   const hidden = (value: unknown): PropertyDescriptor => ({
     value,
     writable: true,
     configurable: true,
     enumerable: false,
   });
-  Object.defineProperties(copy, {
+  const fields: PropertyDescriptorMap = {
     message: hidden(message),
     stack: hidden(source.stack === undefined ? undefined : redactString(source.stack)),
     [INSPECT]: hidden(undefined),
-  });
-  if (cause !== undefined) Object.defineProperty(copy, 'cause', hidden(cause));
-  return copy;
+  };
+  if (cause !== undefined) fields.cause = hidden(cause);
+  return Object.create(Object.getPrototypeOf(source) as object, fields) as Error;
 }

@@ -39,15 +39,12 @@ export function redactString(text: string): string {
 /**
  * Whether a field or parameter name looks like it holds a secret: it contains `secret`,
  * `password`, `token`, `credential`, `api_key`/`apikey`, `access_key`, `private_key`
- * (also `authorization`, `cookie`), case-insensitive. `key` on its own is not secret.
+ * (also `authorization`, `cookie`), case-insensitive. `key` on its own is not secret. A
+ * dotted path (`credentials.0.token`) is secret when any of its segments is: no pattern
+ * holds a dot, so the whole path matches exactly when a segment does.
  */
 export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(name);
-}
-
-/** Whether any segment of a dotted path (`credentials.0.token`) is secret-looking. */
-export function isSecretPath(path: string): boolean {
-  return path.split('.').some(isSecretName);
 }
 
 /**
