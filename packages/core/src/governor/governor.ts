@@ -22,7 +22,7 @@ import type {
   Permit,
 } from './types.js';
 import { GovernorWaitError } from './wait-error.js';
-import { probing, type Waiter } from './waiter.js';
+import type { Waiter } from './waiter.js';
 
 const defaultMarginMs = 250;
 /** The burst limit counts sends in a window of this length (the API's "per second"). */
@@ -168,13 +168,11 @@ class RateLimitGovernor implements Governor {
     this.#clearTimer();
     this.#tabs.close();
     const error = disposedError();
-    const waiters = [
-      ...this.#pools.values.flatMap((pool) => pool.line.drain()),
-      ...this.#scopes.all.flatMap((scope) => scope.line.drain()),
-    ];
-    for (const waiter of waiters) {
-      this.#detach(waiter);
-      waiter.reject(error);
+    for (const { line } of [...this.#pools.values, ...this.#scopes.all]) {
+      for (const waiter of line.drain()) {
+        this.#detach(waiter);
+        waiter.reject(error);
+      }
     }
     this.#listeners.clear();
   }
@@ -215,7 +213,17 @@ class RateLimitGovernor implements Governor {
     pool.held++;
     waiter.holdsSlot = true;
     // The first slot after a pool's hold is its probe: the next wait for its answer.
-    if (pool.hold.takeProbe(now)) probing(waiter, pool.hold);
+    this.#probe(waiter, pool.hold, now);
+  }
+
+  /**
+   * Makes `waiter` the probe of `hold` if the hold has passed and its probe is due: the rest
+   * wait for its answer. `probes` is made at the first (most requests probe nothing).
+   */
+  #probe(waiter: Waiter, hold: Hold, now: number): void {
+    if (!hold.takeProbe(now)) return;
+    waiter.probes ??= [];
+    waiter.probes.push(hold);
   }
 
   /** Sends one request: spends its scope's budget (here and in other tabs), hands out its permit. */
@@ -226,8 +234,8 @@ class RateLimitGovernor implements Governor {
     const burstTicket = this.#burst.record(now);
     this.#inFlight++;
     this.#tabs.sent(scope);
-    if (this.#outage.takeProbe(now)) probing(waiter, this.#outage);
-    if (scope.hold.takeProbe(now)) probing(waiter, scope.hold);
+    this.#probe(waiter, this.#outage, now);
+    this.#probe(waiter, scope.hold, now);
     this.#detach(waiter);
     if (waiter.queuedAt !== undefined) {
       this.#emit({

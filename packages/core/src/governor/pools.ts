@@ -40,11 +40,7 @@ export type Pools<T> = RouteTable<ConcurrencyPool, PoolSlots<T>>;
  * any query or fragment, with a leading slash.
  */
 export function poolPath(path: string): string {
-  let end = path.length;
-  const query = path.indexOf('?');
-  const hash = path.indexOf('#');
-  if (query !== -1) end = query;
-  if (hash !== -1 && hash < end) end = hash;
-  const bare = path.slice(0, end);
+  const end = path.search(/[?#]/);
+  const bare = end < 0 ? path : path.slice(0, end);
   return bare.startsWith('/') ? bare : `/${bare}`;
 }

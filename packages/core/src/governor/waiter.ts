@@ -24,9 +24,3 @@ export interface Waiter {
   queuedAt: number | undefined;
   onAbort: (() => void) | undefined;
 }
-
-/** Makes `waiter` the probe of `hold`. */
-export function probing(waiter: Waiter, hold: Hold): void {
-  waiter.probes ??= [];
-  waiter.probes.push(hold);
-}
