@@ -147,19 +147,7 @@ export async function errorFromResponse(
   request?: RequestInfo,
   options: ErrorFromResponseOptions = {},
 ): Promise<AvalaError> {
-  let status = 0;
-  let statusText: string | undefined;
-  let headers: Headers | undefined;
-  let info: RequestInfo | undefined = request;
-  try {
-    status = response.status;
-    statusText = response.statusText;
-    headers = response.headers;
-    info = { method: request?.method, url: request?.url ?? (response.url || undefined) };
-  } catch {
-    // Not a real Response: classify what we have.
-  }
-  let body: unknown;
+  let body: string | undefined;
   try {
     const text = await readBoundedText(
       response,
@@ -167,11 +155,18 @@ export async function errorFromResponse(
       options.readTimeoutMs ?? DEFAULT_READ_TIMEOUT_MS,
     );
     // The text as it came: `errorFromHttp` parses it when it is a JSON object or list.
-    if (text !== undefined && text.trim() !== '') body = text;
+    if (text?.trim()) body = text;
   } catch {
-    body = undefined;
+    // No body to read (not a stream, already locked): the status still gives the kind.
   }
-  return errorFromHttp({ ...options, status, statusText, headers, body, request: info });
+  return errorFromHttp({
+    ...options,
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+    body,
+    request: { method: request?.method, url: request?.url ?? (response.url || undefined) },
+  });
 }
 
 /**
