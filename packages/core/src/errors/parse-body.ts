@@ -47,9 +47,6 @@ interface Envelope {
 
 const isText = (value: unknown): value is string => typeof value === 'string';
 
-// Root keys that are metadata, not fields, when they hold a string.
-const METADATA_KEYS = new Set(['code', 'doc_url']);
-
 /** Splits an error body (parsed JSON, text, or nothing) into detail, code, field errors. Never throws. */
 export function parseErrorBody(body: unknown): ParsedErrorBody {
   try {
@@ -63,10 +60,7 @@ function parse(body: unknown): ParsedErrorBody {
   if (typeof body === 'string') {
     const json = parseJsonText(body);
     if (json !== undefined) return parse(json);
-    const parsed: ParsedErrorBody = { fieldErrors: {}, nonFieldErrors: [], text: body };
-    const detail = salvageDetail(body);
-    if (detail !== undefined) parsed.detail = detail;
-    return parsed;
+    return { fieldErrors: {}, nonFieldErrors: [], text: body, detail: salvageDetail(body) };
   }
   if (Array.isArray(body)) return { ...flattenFieldErrors(body), json: body };
 
@@ -76,16 +70,11 @@ function parse(body: unknown): ParsedErrorBody {
   if (isText(code) && code) parsed.code = code;
   if (isText(docUrl) && isWebUrl(docUrl)) parsed.docUrl = docUrl;
 
-  if (isText(detail)) {
-    // An error envelope: the other root keys are metadata, not fields.
-    parsed.detail = detail;
-    return parsed;
-  }
-
-  // No string detail: a gateway's `message`/`error` string stands in for it…
-  const stand = isText(message) ? message : isText(error) ? error : undefined;
-  if (stand !== undefined && detail === undefined) {
-    parsed.detail = stand;
+  // A string `detail` makes an error envelope: the other root keys are metadata, not fields.
+  // Without any `detail`, a gateway's `message` or `error` string stands in for it…
+  const detailText = detail === undefined ? [message, error].find(isText) : detail;
+  if (isText(detailText)) {
+    parsed.detail = detailText;
     return parsed;
   }
 
@@ -93,7 +82,8 @@ function parse(body: unknown): ParsedErrorBody {
   const fromDetail = flattenFieldErrors(detail);
   const fromRoot = flattenFieldErrors(
     body,
-    (key, value) => key === 'detail' || (METADATA_KEYS.has(key) && typeof value === 'string'),
+    // `code` and `doc_url` are metadata when they hold a string, fields otherwise.
+    (key, value) => key === 'detail' || ((key === 'code' || key === 'doc_url') && isText(value)),
   );
   parsed.nonFieldErrors = [...fromDetail.nonFieldErrors, ...fromRoot.nonFieldErrors];
   parsed.fieldErrors = fromRoot.fieldErrors;
