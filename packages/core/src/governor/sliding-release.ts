@@ -75,7 +75,7 @@ export class SlidingRelease {
    * `accepted` (a 2xx) and `sends` (the budget's send count right after it went) tell whether
    * it was a probe's success.
    */
-  answered(sentAt: number, answeredAt: number, accepted = false, sends = 0): void {
+  answered(sentAt: number, answeredAt: number, accepted: boolean, sends: number): void {
     if (this.windowMs === undefined) return;
     if (this.#probeAfter !== undefined) {
       if (accepted && sends > this.#probeAfter) this.#trusted = true;
