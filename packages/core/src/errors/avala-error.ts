@@ -222,8 +222,7 @@ function redactFieldErrors(
   fieldErrors: Record<string, string[]> | undefined,
 ): Record<string, string[]> {
   const out: Record<string, string[]> = {};
-  if (!fieldErrors) return out;
-  for (const [path, messages] of Object.entries(fieldErrors)) {
+  for (const [path, messages] of Object.entries(fieldErrors ?? {})) {
     if (!Array.isArray(messages) || messages.length === 0) continue;
     const secret = isSecretName(path);
     const redacted = messages.map((message) => (secret ? REDACTED : redactString(String(message))));

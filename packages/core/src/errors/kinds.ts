@@ -35,10 +35,9 @@ export class InvalidResponseError extends AvalaError {
   readonly issues: readonly SchemaIssue[];
 
   constructor(init: InvalidResponseErrorInit = {}) {
-    const { issues, ...rest } = init;
-    super({ ...rest, kind: 'invalid_response' });
+    super({ ...init, kind: 'invalid_response' });
     this.name = 'InvalidResponseError';
-    this.issues = (issues ?? []).slice(0, 100).map(toSchemaIssue);
+    this.issues = (init.issues ?? []).slice(0, 100).map(toSchemaIssue);
   }
 
   override toJSON(): AvalaErrorJSON {
