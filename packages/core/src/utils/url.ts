@@ -40,11 +40,9 @@ export class UnsafeUrlError extends TypeError {
 
 /** `true` for `localhost` (and `*.localhost`), 127.0.0.0/8 and `[::1]`. */
 export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (host === '[::1]') return true;
-  // The URL parser has already normalised IPv4 forms like `127.1` or `0x7f.0.0.1`.
-  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+  // `localhost` or `*.localhost`, `[::1]`, or 127.x.x.x: the URL parser has already
+  // normalised IPv4 forms like `127.1` or `0x7f.0.0.1`.
+  return /^(?:(?:.*\.)?localhost|\[::1\]|127(?:\.\d{1,3}){3})$/i.test(hostname);
 }
 
 /** A base URL split into what the security checks compare against. */
