@@ -159,13 +159,20 @@ export async function errorFromResponse(
   } catch {
     // No body to read (not a stream, already locked): the status still gives the kind.
   }
+  // Something that is not a Response (null, a plain object, throwing getters) has no status:
+  // it still gets its error, `unexpected_status`, rather than a rejection.
+  let head: Partial<Response> = {};
+  try {
+    const { status, statusText, headers, url } = response;
+    head = { status, statusText, headers, url };
+  } catch {}
   return errorFromHttp({
     ...options,
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
+    status: head.status as number,
+    statusText: head.statusText,
+    headers: head.headers,
     body,
-    request: { method: request?.method, url: request?.url ?? (response.url || undefined) },
+    request: { method: request?.method, url: request?.url ?? (head.url || undefined) },
   });
 }
 

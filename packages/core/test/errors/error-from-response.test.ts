@@ -174,10 +174,17 @@ describe('errorFromResponse', () => {
   });
 
   it('never rejects, even when handed something that is not a Response', async () => {
-    const error = await errorFromResponse({} as Response);
-    expect(isAvalaError(error)).toBe(true);
-    expect(error.kind).toBe('unexpected_status');
-    expect(error.message).toBe('Unexpected response status');
+    const throwing = Object.defineProperty({}, 'status', {
+      get() {
+        throw new Error('not a response');
+      },
+    });
+    for (const input of [{}, null, undefined, throwing]) {
+      const error = await errorFromResponse(input as Response);
+      expect(isAvalaError(error)).toBe(true);
+      expect(error.kind).toBe('unexpected_status');
+      expect(error.message).toBe('Unexpected response status');
+    }
   });
 
   it('defaults the url to the response url', async () => {
