@@ -36,12 +36,17 @@ export function classifyFailure(raw: unknown, call: CallState): AvalaError | und
     call.classified ??= new WeakMap();
     call.classified.set(raw, error);
   }
+  markLayer(error, call);
+  return error;
+}
+
+/** Marks on a call's error which layer retries it and announces its retry or final error. */
+export function markLayer(error: AvalaError, call: CallState): void {
   // The client runs this call's retries itself (inside ky): a TanStack retry on top would
   // multiply them (docs/retry-rule.md), so `createRetryCallbacks` leaves such errors alone.
   if (call.policy !== false && call.policy.limit > 0) markRetriedInClient(error);
   // …and the outer layer announces the retry (or the final error) of a call it retries.
   if (call.retriedOutside) markRetriedOutside(error);
-  return error;
 }
 
 function classify(raw: unknown, call: CallState): AvalaError | undefined {

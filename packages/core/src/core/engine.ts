@@ -11,7 +11,7 @@ import { parseRateLimit } from '../utils/headers.js';
 import { redactUrl } from '../utils/redact.js';
 import { UnsafeUrlError } from '../utils/url.js';
 import { type CallInput, type CallState, createCallState, releasePermit } from './call.js';
-import { classifyFailure } from './classify-failure.js';
+import { classifyFailure, markLayer } from './classify-failure.js';
 import { type ConcurrencyRefusal, ConditionTracker } from './conditions.js';
 import { createEventHub, type EventHub } from './events.js';
 import { JobSlots, jobPathOf } from './jobs.js';
@@ -339,8 +339,11 @@ export function createEngine(options: NormalizedClientOptions): Engine {
    */
   const failed = (raw: unknown, call: CallState): Promise<never> => {
     releasePermit(call);
-    const error =
-      raw instanceof GovernorWaitError ? waitTooLongError(raw, call) : classifyFailure(raw, call);
+    let error: AvalaError | undefined;
+    if (raw instanceof GovernorWaitError) {
+      error = waitTooLongError(raw, call);
+      markLayer(error, call);
+    } else error = classifyFailure(raw, call);
     if (!error) return Promise.reject(raw);
     error.withAttempts(call.attempts);
     if (error.status !== undefined) jobs.observe(call.method, call.path, error.status, undefined);

@@ -67,3 +67,42 @@ describe('client.retryCallbacks: one retry layer (docs/retry-rule.md)', () => {
     expect(events.filter((e) => e.type === 'error')).toEqual([{ type: 'error', error }]);
   });
 });
+
+describe('client.retryCallbacks: a governor wait that is too long', () => {
+  it('is reported once as the final error of a call retried outside (the hooks)', async () => {
+    // One 503 asking for 90 s: the governor then holds every call for that long.
+    const fetch = vi.fn(async () =>
+      Response.json({ detail: 'maintenance' }, { status: 503, headers: { 'Retry-After': '90' } }),
+    );
+    const { client, events } = clientFor(undefined, {
+      baseUrl: BASE,
+      rateLimit: { broadcastChannel: false },
+      retry: { ...FAST_RETRY, budget: false },
+      fetch: fetch as typeof globalThis.fetch,
+    });
+    // A call willing to wait two minutes: the governor holds everyone for the 90 s.
+    const patient = new AbortController();
+    const waiting = failureOf(
+      client.get('/datasets/', { retry: { maxRetryAfterMs: 120_000 }, signal: patient.signal }),
+    );
+    await vi.waitFor(() => expect(client.rateLimit.blockedUntil).toBeGreaterThan(Date.now()), {
+      timeout: 5_000,
+    });
+    events.length = 0;
+
+    // A hook's attempt: the hold is longer than the call waits, so it fails without a request.
+    const error = (await failureOf(
+      client.get('/projects/', { retry: false, attempt: 1 }),
+    )) as AvalaError;
+    expect(error.kind).toBe('service_unavailable');
+    expect(fetch).toHaveBeenCalledTimes(1);
+    expect(events.filter((e) => e.type === 'error')).toEqual([]);
+
+    // TanStack asks whether to retry: no (the wait is over the cap), and that is the end.
+    expect(client.retryCallbacks({ method: 'GET' }).retry(0, error)).toBe(false);
+    expect(events.filter((e) => e.type === 'error')).toEqual([{ type: 'error', error }]);
+    patient.abort();
+    await waiting;
+    client.dispose();
+  });
+});
