@@ -29,8 +29,8 @@ describe('holds and maxRetryAfterMs', () => {
       .get('/datasets/', { retry: { maxRetryAfterMs: 120_000 }, signal: patient.signal })
       .catch((e: unknown) => e);
     // Until the 503 is in (a bounded wait: a busy machine may take longer than 100 ms).
-    await vi.waitFor(() =>
-      expect(client.rateLimit.blockedUntil).toBeGreaterThan(Date.now() + 80_000),
+    await vi.waitFor(
+      () => expect(client.rateLimit.blockedUntil).toBeGreaterThan(Date.now() + 80_000),
       { timeout: 5_000 },
     );
 
