@@ -63,4 +63,4 @@ export async function bundleSize(
  * gate was set, rounded up: a change that makes a package bigger must raise its budget here,
  * in the open, with its reason in the commit.
  */
-export const BUDGETS = { core: 22 * 1024, react: 5.75 * 1024 } as const;
+export const BUDGETS = { core: 19 * 1024, react: 4 * 1024 } as const;
