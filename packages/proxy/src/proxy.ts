@@ -24,7 +24,10 @@ export function createAvalaProxy(options: AvalaProxyOptions): AvalaProxy {
   const { rateLimit } = resolved;
   const limits = {
     limit: rateLimit.limit,
-    windowMs: rateLimit.windowMs + rateLimit.marginMs,
+    // Whole seconds, as the API's windows are (docs/avala-api.md): a governed client learns the
+    // window's length from a lone answer's X-RateLimit-Reset assuming so, and would otherwise
+    // learn it a fraction of a second short and send into the spent budget once.
+    windowMs: Math.ceil((rateLimit.windowMs + rateLimit.marginMs) / 1000) * 1000,
     burst: rateLimit.burst,
     burstWindowMs: rateLimit.burstWindowMs + rateLimit.marginMs,
     waitingTtlMs: POLL_MS * 3,

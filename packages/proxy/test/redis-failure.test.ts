@@ -68,8 +68,9 @@ describe('Redis failing under the proxy', () => {
     expect(logs.some((line) => line.startsWith('redis: down'))).toBe(true);
     expect(logs.some((line) => line.startsWith('redis: up'))).toBe(true);
 
-    // Shared again: ten sends through one instance leave nothing for the other.
-    await sleep(1_200);
+    // Shared again: ten sends through one instance leave nothing for the other (once the
+    // sends above have left the window: 1 s + 100 ms, whole seconds at the gateway, so 2 s).
+    await sleep(2_100);
     const [first, second] = cluster.proxies;
     const spent = await Promise.all(
       Array.from({ length: 10 }, () => fetch(`${first?.url}/api/v1/datasets/?limit=1`)),
