@@ -125,12 +125,15 @@ export class Budget {
    * Learns from a view of the window: a response's headers (`sentAt` = `sends` right after
    * that request went, so sends after it, which its `remaining` cannot have counted, are
    * taken off), or another tab's estimate (`sentAt` = `sends`); `now` is when it arrived.
+   * `unanswered` is how many of our sends are still out: those sent before this one may have
+   * reached the server after it (answers overtake each other on parallel connections), so
+   * its count may lack them too; at least that many are taken off.
    * Returns true when the window changed.
    */
-  learn(view: RateLimitInfo, sentAt: number, now: number): boolean {
+  learn(view: RateLimitInfo, sentAt: number, now: number, unanswered = 0): boolean {
     const { limit, remaining, resetAt } = view;
     if (limit === undefined || remaining === undefined || resetAt === undefined) return false;
-    const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt));
+    const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt, unanswered));
     const newWindow = this.resetAt === undefined || resetAt > this.resetAt;
     // The server's count replaces ours: sends it may have let go already are not given back.
     if (newWindow || estimate < (this.remaining ?? Infinity)) {

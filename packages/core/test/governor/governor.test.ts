@@ -145,6 +145,22 @@ describe('budget', () => {
     made.permit('late').release(ok(100, 0, T0 + 30_000));
     expect(made.governor.state.remaining).toBe(79);
   });
+
+  it('takes off the sends still out when an answer overtook them: its count may lack them', async () => {
+    const made = make({ burstPerSecond: 100 });
+    await learnBudget(made, 5, 4, T0 + 2_000);
+    for (const id of ['a', 'b', 'c', 'd']) void made.send(id);
+    await settle();
+    void made.send('e');
+    await settle();
+    expect(made.granted).not.toContain('e');
+    // 'd', sent last, is answered first with a later reset: the server counted it before a, b
+    // and c arrived (parallel connections), so its 3 remaining are 0 once they do.
+    made.permit('d').release(ok(5, 3, T0 + 3_000));
+    await settle();
+    expect(made.governor.state.remaining).toBe(0);
+    expect(made.granted).not.toContain('e');
+  });
 });
 
 describe('burst', () => {
