@@ -88,12 +88,16 @@ export default defineConfig({
       {
         ...sourceConditions,
         // Real-browser end-to-end tests: one sandbox, one Vite server and one Chromium per
-        // file, so files run one at a time and get browser-sized timeouts.
+        // file, so files run one at a time and get browser-sized timeouts. They run after the
+        // other projects (a later group), not beside them: two tabs sharing one budget hear each
+        // other over a BroadcastChannel, and on two cores busy with the Node suites that news
+        // came late enough to cost a burst three to nine 429s instead of zero to two.
         test: {
           name: 'demo',
           root: 'apps/demo',
           environment: 'node',
           include: ['test/**/*.e2e.test.ts'],
+          sequence: { groupOrder: 1 },
           fileParallelism: false,
           testTimeout: 20_000,
           hookTimeout: 30_000,
