@@ -300,7 +300,7 @@ class RateLimitGovernor implements Governor {
       budget.sliding.observe(status, view, grantedAt, sentAt, now, cause === 'rate_limited');
     }
     const spent = budget.spentUntil(this.#tabs.activePeers);
-    if (view && budget.learn(view, sentAt, now, this.#inFlight)) {
+    if (view && budget.learn(view, sentAt, now, true)) {
       this.#tabs.share(scope);
       // Waiters are checked against their caps again only when the known wait changed.
       if (budget.spentUntil(this.#tabs.activePeers) !== spent) this.#recheck = true;

@@ -31,6 +31,8 @@ export class Budget {
   #epoch = 0;
   /** Sends of the current unconfirmed window not answered yet (what slow start caps). */
   #probing = 0;
+  /** Our sends not answered yet, whatever their window (see {@link Budget.learn}). */
+  #unanswered = 0;
   readonly #marginMs: number;
   /** When our sends leave a sliding window (docs/avala-api.md, Rate limits). */
   readonly sliding = new SlidingRelease();
@@ -111,6 +113,7 @@ export class Budget {
    */
   recordSend(): number {
     this.recordOtherSends(1);
+    this.#unanswered++;
     if (!this.#confirmed) this.#probing++;
     return this.#epoch;
   }
@@ -125,14 +128,15 @@ export class Budget {
    * Learns from a view of the window: a response's headers (`sentAt` = `sends` right after
    * that request went, so sends after it, which its `remaining` cannot have counted, are
    * taken off), or another tab's estimate (`sentAt` = `sends`); `now` is when it arrived.
-   * `unanswered` is how many of our sends are still out: those sent before this one may have
-   * reached the server after it (answers overtake each other on parallel connections), so
-   * its count may lack them too; at least that many are taken off.
+   * A response (`answer`) is also aged by our sends still out: those sent before it may have
+   * reached the server after it (answers overtake each other on parallel connections), so its
+   * count may lack them too. (Another tab's estimate has heard of them already.)
    * Returns true when the window changed.
    */
-  learn(view: RateLimitInfo, sentAt: number, now: number, unanswered = 0): boolean {
+  learn(view: RateLimitInfo, sentAt: number, now: number, answer = false): boolean {
     const { limit, remaining, resetAt } = view;
     if (limit === undefined || remaining === undefined || resetAt === undefined) return false;
+    const unanswered = answer ? this.#unanswered : 0;
     const estimate = Math.max(0, remaining - Math.max(0, this.sends - sentAt, unanswered));
     const newWindow = this.resetAt === undefined || resetAt > this.resetAt;
     // The server's count replaces ours: sends it may have let go already are not given back.
@@ -159,10 +163,12 @@ export class Budget {
   }
 
   /**
-   * Adjusts slow start after the attempt sent with `token` ended: `'ok'` widens the window
-   * by one, `'refused'` (429/503) narrows it to one, `'none'` (no response) only frees the place.
+   * Notes that the attempt sent with `token` ended (it is no longer out) and adjusts slow
+   * start: `'ok'` widens the window by one, `'refused'` (429/503) narrows it to one, `'none'`
+   * (no response) only frees the place.
    */
   answered(token: number, outcome: 'ok' | 'refused' | 'none'): void {
+    this.#unanswered = Math.max(0, this.#unanswered - 1);
     if (token !== this.#epoch || this.#confirmed) return;
     this.#probing = Math.max(0, this.#probing - 1);
     if (outcome === 'ok') this.#congestionWindow++;
