@@ -265,6 +265,17 @@ describe('per-route limit scopes', () => {
     expect(made.governor.state.scopes?.inference).toMatchObject({ limit: 10, remaining: 0 });
   });
 
+  it('ages a dataset answer by the dataset sends still out, not by the inference ones', async () => {
+    const made = make();
+    await made.send('list');
+    made.permit('list').release(ok(100, 80, T0 + 60_000));
+    for (const id of ['i1', 'i2', 'i3']) await made.send(id, '/inference/invoke/', 'POST');
+    await made.send('next');
+    // Three inference calls are still out: they are no part of the datasets' count.
+    made.permit('next').release(ok(100, 79, T0 + 61_000));
+    expect(made.governor.state).toMatchObject({ limit: 100, remaining: 79 });
+  });
+
   it('does not let a dataset response overwrite the inference budget', async () => {
     const made = make();
     await made.send('infer', '/inference/invoke/', 'POST');
